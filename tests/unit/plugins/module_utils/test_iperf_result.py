@@ -1,0 +1,127 @@
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Copyright: contributors to the aruba_central.troubleshooting collection
+"""A Central task body becomes the gateway_iperf result: never a pass unless measured."""
+
+import copy
+import json
+import os
+
+import pytest
+
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_result import (
+    build_result,
+    classify_failure,
+    direction_from_output,
+    failure_message,
+)
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures")
+
+
+@pytest.fixture(name="seed")
+def seed_body():
+    with open(os.path.join(FIXTURES, "central", "seed_result.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def test_the_seed_document_gives_the_documented_numbers(seed):
+    result = build_result("CNF7G9K001", "8c9f0f3e-2a4b-4c1d-9e8f-0a1b2c3d4e5f", seed)
+    assert result["succeeded"] is True
+    assert result["error_type"] is None
+    assert result["status"] == "COMPLETED"
+    assert result["iperf_version"] == "3.0.11"
+    assert (result["protocol"], result["streams"], result["duration_seconds"]) == ("tcp", 1, 10)
+    assert result["server_address"] == "84.17.57.129"
+    upload = result["upload"]
+    # 9.58 Mbits/sec = 9.58 * 1000**2; 11.4 MBytes = round(11.4 * 1024**2) = 11953766
+    assert upload["sender"] == {"bits_per_second": 9580000, "bytes": 11953766, "retransmits": 239}
+    # 7.67 Mbits/sec; 9.14 MBytes = round(9.14 * 1048576) = 9583985
+    assert upload["receiver"] == {"bits_per_second": 7670000, "bytes": 9583985}
+    assert len(upload["intervals"]) == 10
+    assert upload["stalled_intervals"] == 7
+    assert result["download"] is None
+    assert result["output"] == seed["output"]
+    assert result["raw_output"] == seed["rawOutput"]
+
+
+def test_without_raw_output_the_numbers_come_from_the_output_strings(seed):
+    body = copy.deepcopy(seed)
+    body.pop("rawOutput")
+    result = build_result("CN1", "t", body)
+    assert result["succeeded"] is True
+    upload = result["upload"]
+    assert upload["sender"] == {"bits_per_second": 9580000, "bytes": 11953766, "retransmits": None}
+    assert upload["receiver"] == {"bits_per_second": 7670000, "bytes": 9583985}
+    assert [i["bits_per_second"] for i in upload["intervals"]][:2] == [53900000, 0]
+    assert upload["intervals"][0]["bytes"] == 6731858  # 6.42 MBytes
+    assert upload["stalled_intervals"] == 7
+    assert result["iperf_version"] is None, "not invented when the raw text is absent"
+
+
+def test_completed_with_fail_reason_is_a_failure_never_a_pass():
+    body = {"status": "COMPLETED", "progressPercent": 100, "output": None, "rawOutput": None,
+            "failReason": "iperf3: error - the server is busy running a test. try again later",
+            "startTime": "2025-05-20T14:02:29Z", "endTime": "2025-05-20T14:02:40Z"}
+    result = build_result("CN1", "t", body)
+    assert result["succeeded"] is False
+    assert result["error_type"] == "server_busy"
+    assert result["upload"] is None and result["download"] is None
+    assert "busy" in failure_message(result)
+
+
+def test_completed_without_output_is_a_failure():
+    result = build_result("CN1", "t", {"status": "COMPLETED", "progressPercent": 100, "output": None})
+    assert result["succeeded"] is False
+    assert result["error_type"] == "test_failed"
+    assert "without a result" in result["fail_reason"]
+
+
+def test_failed_status_is_a_failure():
+    result = build_result("CN1", "t", {"status": "FAILED", "progressPercent": 40, "failReason": "Device rebooted"})
+    assert result["succeeded"] is False
+    assert result["error_type"] == "test_failed"
+    assert result["fail_reason"] == "Device rebooted"
+
+
+def test_an_iperf_error_in_the_raw_output_is_a_failure_even_with_output(seed):
+    body = copy.deepcopy(seed)
+    body["rawOutput"] = "\nPerf-test: Finished\n\niperf3: error - unable to connect to server: Connection refused\n"
+    result = build_result("CN1", "t", body)
+    assert result["succeeded"] is False
+    assert result["error_type"] == "server_unreachable"
+    assert result["fail_reason"] == "unable to connect to server: Connection refused"
+
+
+@pytest.mark.parametrize("status", ["INITIATED", "RUNNING"])
+def test_a_running_test_is_neither_pass_nor_failure(status):
+    result = build_result("CN1", "t", {"status": status, "progressPercent": 0, "output": None, "rawOutput": None})
+    assert result["succeeded"] is False
+    assert result["error_type"] is None
+    assert result["upload"] is None
+
+
+@pytest.mark.parametrize("texts,expected", [
+    (("iperf3: error - the server is busy running a test. try again later",), "server_busy"),
+    (("unable to connect to server: No route to host",), "server_unreachable"),
+    ((None, "unable to connect to server: Connection refused"), "server_unreachable"),
+    (("Device rebooted during test",), "test_failed"),
+    ((None, None), "test_failed"),
+])
+def test_classify_failure(texts, expected):
+    assert classify_failure(*texts) == expected
+
+
+def test_request_fills_what_the_text_does_not_carry():
+    body = {"status": "COMPLETED", "output": {"senderBandwidth": "1.00 Mbits/sec"}}
+    result = build_result("CN1", "t", body, {"server_address": "10.0.0.1", "port": 5202, "protocol": "udp",
+                                              "parallel": 2, "duration": 20})
+    assert (result["server_address"], result["server_port"]) == ("10.0.0.1", 5202)
+    assert (result["protocol"], result["streams"], result["duration_seconds"]) == ("udp", 2, 20)
+
+
+def test_malformed_output_strings_give_none_not_an_exception():
+    block = direction_from_output({"senderBandwidth": "fast", "metrics": [{"intervalInSeconds": "x",
+                                                                           "bandwidthInbps": "??"}, "junk"]})
+    assert block["sender"] is None
+    assert block["intervals"][0]["bits_per_second"] is None
+    assert block["stalled_intervals"] == 0
