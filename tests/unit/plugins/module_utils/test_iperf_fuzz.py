@@ -1,0 +1,176 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Property tests: no input makes the parser raise or produce a negative, NaN or infinite number.
+
+Runs are bounded and repeatable: derandomized, no example database, about 200 examples each.
+"""
+
+import math
+import os
+import re
+
+from hypothesis import given, settings, strategies as st
+
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_parser import parse_iperf
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_units import to_bits_per_second, to_bytes
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "iperf")
+SAMPLE_NAMES = sorted(n for n in os.listdir(FIXTURES) if n.endswith(".txt"))
+SAMPLES = {}
+for _name in SAMPLE_NAMES:
+    with open(os.path.join(FIXTURES, _name), encoding="utf-8") as _handle:
+        SAMPLES[_name] = _handle.read()
+
+BOUNDED = settings(max_examples=200, deadline=None, derandomize=True, database=None)
+
+TOP_KEYS = ["iperf_version", "protocol", "streams", "duration_seconds", "upload", "download", "error", "cpu"]
+BLOCK_KEYS = {"sender", "receiver", "intervals", "stalled_intervals", "udp"}
+INTERVAL_KEYS = {"start", "end", "bits_per_second", "bytes", "retransmits", "cwnd_bytes", "omitted"}
+
+WEIRD_NUMBERS = ["0", "-1", "-0.00", "nan", "inf", "1e999", "9" * 400, "9" * 5000, "1e+02", "0.000", ".", "1.2.3", "18446744073709551616"]
+NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+IPERF_TOKENS = [
+    "[  4]", "[  5]", "[ 12]", "[SUM]", "[  5][TX-C]", "[  7][RX-C]", "[SUM][RX-C]", "[ ID]", "[ ID][Role]",
+    "0.00-1.00", "1.00-2.01", "0.00-10.00", "sec", "6.42 MBytes", "0.00 Bytes", "618 KBytes", "9.58 Mbits/sec",
+    "0.00 bits/sec", "2456 MBytes/sec", "3", "239", "0.010 ms", "27/440", "(6.1%)", "(1e+02%)", "(-nan%)", "sender",
+    "receiver", "(omitted)", "Interval", "Transfer", "Bitrate", "Bandwidth", "Retr", "Cwnd", "Jitter",
+    "Lost/Total Datagrams", "Total Datagrams", "- - - - - - - - -", "Reverse mode, remote host 127.0.0.1 is sending",
+    "Connecting to host 127.0.0.1, port 5201", "iperf 3.0.11", "iperf Done.", "Perf-test: Finished",
+    "Test Complete. Summary Results:", "Starting Test: protocol: UDP, 2 streams, 8192 byte blocks, omitting 0 seconds, 3 second test",
+    "CPU Utilization: local/sender 1.2% (0.1%u/1.1%s), remote/receiver 0.0% (0.0%u/0.0%s)",
+    "iperf3: error - the server is busy running a test. try again later",
+] + WEIRD_NUMBERS
+
+
+def assert_sane_numbers(value, path="result"):
+    """Walk the whole structure: every number is finite and not negative."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return
+    if isinstance(value, (int, float)):
+        assert math.isfinite(value), "%s is %r" % (path, value)
+        assert value >= 0, "%s is %r" % (path, value)
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            assert_sane_numbers(item, "%s.%s" % (path, key))
+        return
+    assert isinstance(value, list), "%s has unexpected type %s" % (path, type(value).__name__)
+    for index, item in enumerate(value):
+        assert_sane_numbers(item, "%s[%d]" % (path, index))
+
+
+def assert_block_shape(block):
+    if block is None:
+        return
+    assert set(block) - {"streams_detail"} == BLOCK_KEYS
+    assert isinstance(block["stalled_intervals"], int)
+    for item in block["intervals"]:
+        assert set(item) == INTERVAL_KEYS
+        assert isinstance(item["omitted"], bool)
+    for stream in block.get("streams_detail", []):
+        assert set(stream) == BLOCK_KEYS | {"stream_id"}
+
+
+def check(text):
+    result = parse_iperf(text)
+    assert list(result) == TOP_KEYS
+    assert_sane_numbers(result)
+    assert_block_shape(result["upload"])
+    assert_block_shape(result["download"])
+    for key in ("iperf_version", "protocol", "error"):
+        assert result[key] is None or isinstance(result[key], str)
+    return result
+
+
+@st.composite
+def mutated_sample(draw):
+    """A real iperf3 output with lines dropped, duplicated, cut, numbers replaced and random characters inserted."""
+    lines = SAMPLES[draw(st.sampled_from(SAMPLE_NAMES))].splitlines(True)
+    data_lines = [i for i, line in enumerate(lines) if line.startswith("[") and "sec" in line]
+    for _step in range(draw(st.integers(min_value=1, max_value=6))):
+        if not lines:
+            break
+        if data_lines and draw(st.booleans()):
+            index = draw(st.sampled_from(data_lines)) % len(lines)
+        else:
+            index = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+        action = draw(st.sampled_from(["drop", "duplicate", "truncate", "number", "insert", "swap"]))
+        line = lines[index]
+        if action == "drop":
+            del lines[index]
+        elif action == "duplicate":
+            lines.insert(index, line)
+        elif action == "truncate":
+            lines[index] = line[:draw(st.integers(min_value=0, max_value=len(line)))]
+        elif action == "number":
+            # replace some of the numbers of a line, whole or in part (a digit becomes "1e999": 0.01e999 is infinite)
+            spans = [m.span() for m in NUMBER_RE.finditer(line)]
+            for start, end in reversed(spans):
+                if draw(st.booleans()):
+                    if draw(st.booleans()):
+                        start = end - 1
+                    line = line[:start] + draw(st.sampled_from(WEIRD_NUMBERS)) + line[end:]
+            lines[index] = line
+        elif action == "insert":
+            at = draw(st.integers(min_value=0, max_value=len(line)))
+            lines[index] = line[:at] + draw(st.text(max_size=8)) + line[at:]
+        else:
+            other = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+            lines[index], lines[other] = lines[other], line
+    return "".join(lines)
+
+
+@BOUNDED
+@given(st.text(max_size=3000))
+def test_random_text_never_breaks_the_parser(text):
+    check(text)
+
+
+@BOUNDED
+@given(st.lists(st.lists(st.sampled_from(IPERF_TOKENS), max_size=12).map("  ".join), max_size=40).map("\n".join))
+def test_iperf_like_lines_never_break_the_parser(text):
+    check(text)
+
+
+@BOUNDED
+@given(mutated_sample())
+def test_mutated_real_samples_never_break_the_parser(text):
+    check(text)
+
+
+@BOUNDED
+@given(st.binary(max_size=2000))
+def test_random_bytes_never_break_the_parser(data):
+    check(data)
+
+
+@BOUNDED
+@given(st.sampled_from(SAMPLE_NAMES), st.integers(min_value=0, max_value=3000))
+def test_every_prefix_of_a_real_sample_parses(name, cut):
+    check(SAMPLES[name][:cut])
+
+
+UNIT_INPUTS = st.one_of(
+    st.text(max_size=40),
+    st.builds(lambda n, u: n + " " + u, st.sampled_from(WEIRD_NUMBERS + ["6.42", "9.58", "1e300", "1e-300"]),
+              st.sampled_from(["bits/sec", "Kbits/sec", "Tbits/sec", "MBytes/sec", "TBytes/sec", "Bytes", "KBytes", "TBytes"])),
+    st.integers(min_value=-(10 ** 20), max_value=10 ** 20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.none(), st.booleans(), st.lists(st.integers(), max_size=2), st.binary(max_size=8),
+)
+
+
+@BOUNDED
+@given(UNIT_INPUTS)
+def test_unit_parsers_raise_only_value_error_and_return_sane_numbers(value):
+    for function in (to_bits_per_second, to_bytes):
+        try:
+            result = function(value)
+        except ValueError as err:
+            assert "\n" not in str(err)
+            continue
+        assert isinstance(result, (int, float)) and not isinstance(result, bool)
+        assert math.isfinite(result) and result >= 0
