@@ -19,7 +19,7 @@ description:
   - Use it to collect a test started with O(aruba_central.troubleshooting.gateway_iperf#module:wait=false), or one
     started elsewhere (the Central UI, another job).
 author:
-  - aruba_central.troubleshooting contributors
+  - aruba_central.troubleshooting contributors (@aruba-central-troubleshooting)
 extends_documentation_fragment:
   - aruba_central.troubleshooting.connection
   - aruba_central.troubleshooting.wait
@@ -216,6 +216,9 @@ ansible_facts:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_args import (
+    CONNECTION_MUTUALLY_EXCLUSIVE,
+    CONNECTION_REQUIRED_ONE_OF,
+    CONNECTION_REQUIRED_TOGETHER,
     client_from_params,
     connection_argument_spec,
     task_id_from_location,
@@ -263,8 +266,9 @@ def main():
     )
     module = AnsibleModule(
         argument_spec=argument_spec,
-        mutually_exclusive=[("task_id", "location")],
-        required_one_of=[("task_id", "location")],
+        mutually_exclusive=[("task_id", "location")] + CONNECTION_MUTUALLY_EXCLUSIVE,
+        required_one_of=[("task_id", "location")] + CONNECTION_REQUIRED_ONE_OF,
+        required_together=CONNECTION_REQUIRED_TOGETHER,
         supports_check_mode=True,
     )
     params = module.params
@@ -284,6 +288,8 @@ def main():
     except ValueError as exc:
         module.fail_json(msg=str(exc), task_id=task_id)
 
+    for warning in client.warnings:
+        module.warn(warning)
     failure = outcome_failure(result, outcome, params["wait_timeout"])
     response = dict(changed=False, task_id=task_id, status=result["status"], ansible_facts=dict(gateway_iperf=result))
     if failure:
