@@ -56,7 +56,10 @@ def plan_next_delay(body, elapsed, expected_seconds, confident, min_interval=1.0
     remaining = expected_seconds - elapsed if expected_seconds else None
     progress = _progress(body)
     if progress is not None and elapsed > 0:
-        remaining = elapsed * (100.0 - progress) / progress
+        # Progress may count only the measuring phase, not Central's set-up before it, so this estimate errs long:
+        # it can only bring the next poll forward.
+        by_progress = elapsed * (100.0 - progress) / progress
+        remaining = by_progress if remaining is None else min(remaining, by_progress)
         confident = True
     if remaining is None:
         delay = max(min_interval, elapsed * 0.5)

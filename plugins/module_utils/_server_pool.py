@@ -1,0 +1,272 @@
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Copyright: contributors to the aruba_central.troubleshooting collection
+#
+# This module util is PRIVATE to the collection. It may change at any time, without notice;
+# do not use it from other collections or roles.
+"""Lease iperf3 server endpoints so that concurrent module runs never share one.
+
+An iperf3 server runs one test at a time. Every endpoint (``host:port``) of a pool gets one lock file in a
+controller-wide lease directory; a module run holds an exclusive, non-blocking ``fcntl.flock`` on it for the whole
+test. The kernel drops the lock when the holding process exits, so a run that was killed never leaves a stale lease.
+
+An endpoint that answered "busy" although nobody on this controller held it is in use by someone else (another
+controller, another AWX slice). :meth:`ServerPool.mark_busy` records a short cool-down for it in the same directory,
+so that the next lease on this controller picks another endpoint first; the cool-down expires on its own.
+"""
+
+import collections
+import contextlib
+import errno
+import fcntl
+import hashlib
+import ipaddress
+import os
+import random
+import re
+
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_errors import CentralError
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK
+
+DEFAULT_PORT = 5201
+LEASE_SUBDIR = os.path.join("aruba_central_troubleshooting", "leases")
+
+# Sleeps between two looks at a fully used pool: short, and jittered so that waiting forks do not move in step.
+MIN_POLL_SECONDS = 0.2
+MAX_POLL_SECONDS = 1.0
+
+_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_BRACKETED = re.compile(r"^\[(?P<host>[^\]]+)\](?::(?P<port>[^:]*))?$")
+
+
+class Endpoint(collections.namedtuple("Endpoint", ["host", "port"])):
+    """One iperf3 server endpoint: ``host`` (canonical form) and ``port``."""
+
+    __slots__ = ()
+
+    def __str__(self):
+        if ":" in self.host:
+            return "[%s]:%d" % (self.host, self.port)
+        return "%s:%d" % (self.host, self.port)
+
+
+def _bad(text, why):
+    return ValueError("Invalid iperf server endpoint %r: %s - use host, host:port or [IPv6]:port." % (text, why))
+
+
+def _canonical_host(host, text):
+    try:
+        return ipaddress.ip_address(host).compressed
+    except ValueError:
+        pass
+    name = host[:-1] if host.endswith(".") else host
+    labels = name.split(".")
+    if not name or len(name) > 253 or not all(_LABEL.match(label) for label in labels):
+        raise _bad(text, "%r is neither an IP address nor a valid host name" % host)
+    if labels[-1].isdigit():
+        raise _bad(text, "%r is not a valid IPv4 address" % host)
+    return name.lower()
+
+
+def _parse_port(port_text, text):
+    if not port_text.isdigit():
+        raise _bad(text, "port %r is not a number" % port_text)
+    port = int(port_text)
+    if not 1 <= port <= 65535:
+        raise _bad(text, "port %d is outside 1..65535" % port)
+    return port
+
+
+def _no_port(text, allow_port):
+    if not allow_port:
+        raise ValueError("Invalid iperf server address %r: give the host only (name, IPv4 or IPv6 address) and set "
+                         "the port with the port option." % text)
+
+
+def parse_endpoint(text, default_port=DEFAULT_PORT, allow_port=True):
+    """Parse ``host``, ``host:port``, ``[IPv6]:port`` or a bare IPv6 address into an :class:`Endpoint`.
+
+    With ``allow_port=False`` a port in ``text`` is an error. Raises ``ValueError`` with a one-line message
+    naming the bad entry.
+    """
+    if not isinstance(text, str):
+        raise _bad(text, "expected a string")
+    value = text.strip()
+    if not value:
+        raise _bad(text, "it is empty")
+    bracketed = _BRACKETED.match(value)
+    if bracketed:
+        host = bracketed.group("host")
+        try:
+            address = ipaddress.IPv6Address(host)
+        except ValueError:
+            raise _bad(text, "%r in brackets is not an IPv6 address" % host) from None
+        port_text = bracketed.group("port")
+        if port_text is not None:
+            _no_port(text, allow_port)
+        port = default_port if port_text is None else _parse_port(port_text, text)
+        return Endpoint(address.compressed, port)
+    if value.count(":") > 1:
+        try:
+            return Endpoint(ipaddress.IPv6Address(value).compressed, default_port)
+        except ValueError:
+            raise _bad(text, "not an IPv6 address (write IPv6 with a port as [address]:port)") from None
+    host, sep, port_text = value.partition(":")
+    if sep:
+        _no_port(text, allow_port)
+    port = _parse_port(port_text, text) if sep else default_port
+    return Endpoint(_canonical_host(host, text), port)
+
+
+def parse_endpoints(entries, default_port=DEFAULT_PORT):
+    """Parse a list of endpoint strings; reject an empty list and duplicates (after canonicalisation)."""
+    if not entries:
+        raise ValueError("The iperf server pool is empty - list at least one endpoint (host, host:port or [IPv6]:port).")
+    endpoints = []
+    for entry in entries:
+        endpoint = parse_endpoint(entry, default_port)
+        if endpoint in endpoints:
+            raise ValueError("The iperf server pool lists %s twice (as %r) - list every endpoint once." % (endpoint, entry))
+        endpoints.append(endpoint)
+    return endpoints
+
+
+def default_lock_dir(environ=None):
+    """``$XDG_RUNTIME_DIR`` or the user's cache directory, under ``aruba_central_troubleshooting/leases``."""
+    environ = os.environ if environ is None else environ
+    base = environ.get("XDG_RUNTIME_DIR")
+    if not base or not os.path.isdir(base):
+        base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, LEASE_SUBDIR)
+
+
+def spread_offset(key, count):
+    """A start index in ``range(count)`` that depends only on ``key`` (a serial number), spread evenly."""
+    if not key or count <= 1:
+        return 0
+    return int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % count
+
+
+def _file_stem(endpoint):
+    readable = re.sub(r"[^A-Za-z0-9.-]", "_", endpoint.host)[:64]
+    digest = hashlib.sha256(str(endpoint).encode("utf-8")).hexdigest()[:12]
+    return "%s_%d-%s" % (readable, endpoint.port, digest)
+
+
+class ServerPool:
+    """A set of iperf3 server endpoints shared by every module run on one controller."""
+
+    def __init__(self, endpoints, lock_dir=None, clock=SYSTEM_CLOCK, rng=None, default_port=DEFAULT_PORT,
+                 poll_interval=(MIN_POLL_SECONDS, MAX_POLL_SECONDS)):
+        self.endpoints = parse_endpoints(endpoints, default_port)
+        self.lock_dir = lock_dir or default_lock_dir()
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.poll_interval = poll_interval
+
+    def __len__(self):
+        return len(self.endpoints)
+
+    def _path(self, endpoint, suffix):
+        return os.path.join(self.lock_dir, _file_stem(endpoint) + suffix)
+
+    def _ensure_dir(self):
+        try:
+            # The parent too: it is the collection's private cache or runtime directory when it does not exist yet.
+            os.makedirs(os.path.dirname(os.path.abspath(self.lock_dir)), mode=0o700, exist_ok=True)
+            os.makedirs(self.lock_dir, mode=0o700, exist_ok=True)
+        except OSError as exc:
+            raise CentralError(
+                "Cannot create the iperf server lease directory %s: %s - set lease_dir to a writable local directory."
+                % (self.lock_dir, exc.strerror or exc), error_type="api_error") from None
+
+    def order(self, key=None, avoid=()):
+        """Endpoints in the order a lease tries them: rotated by ``key``, the ones in ``avoid`` last."""
+        offset = spread_offset(key, len(self.endpoints))
+        rotated = self.endpoints[offset:] + self.endpoints[:offset]
+        avoid = set(avoid)
+        return [e for e in rotated if e not in avoid] + [e for e in rotated if e in avoid]
+
+    def cooling_down(self, endpoint):
+        """Seconds left of the endpoint's cool-down (0 when none)."""
+        try:
+            with open(self._path(endpoint, ".cooldown"), "r", encoding="ascii") as handle:
+                until = float(handle.read().strip() or 0)
+        except (OSError, ValueError):
+            return 0.0
+        return max(0.0, until - self.clock.time())
+
+    def mark_busy(self, endpoint, seconds):
+        """Keep every run on this controller off ``endpoint`` for ``seconds`` (someone else is testing on it)."""
+        if seconds <= 0:
+            return
+        self._ensure_dir()
+        path = self._path(endpoint, ".cooldown")
+        tmp = "%s.%d.tmp" % (path, os.getpid())
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="ascii") as handle:
+            handle.write("%.3f\n" % (self.clock.time() + seconds))
+        os.replace(tmp, path)
+
+    def _try_lock(self, endpoint, key):
+        fd = os.open(self._path(endpoint, ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                return None
+            raise
+        try:
+            # For people looking at the directory: who holds it. The lock itself is what counts.
+            os.ftruncate(fd, 0)
+            os.write(fd, ("pid=%d gateway=%s\n" % (os.getpid(), key or "-")).encode("ascii", "replace"))
+        except OSError:
+            pass
+        return fd
+
+    def try_acquire(self, key=None, avoid=()):
+        """One pass over the pool: ``(endpoint, fd)`` of the first free endpoint, or ``None``."""
+        self._ensure_dir()
+        for endpoint in self.order(key, avoid):
+            if self.cooling_down(endpoint) > 0:
+                continue
+            fd = self._try_lock(endpoint, key)
+            if fd is not None:
+                return endpoint, fd
+        return None
+
+    def acquire(self, deadline, key=None, avoid=()):
+        """Wait (short jittered sleeps) for a free endpoint until ``deadline`` (a ``clock.monotonic()`` value).
+
+        Returns ``(endpoint, fd)``; raises ``CentralError(error_type="server_busy")`` when the deadline passes.
+        """
+        while True:
+            found = self.try_acquire(key, avoid)
+            if found is not None:
+                return found
+            left = deadline - self.clock.monotonic()
+            if left <= 0:
+                raise CentralError(
+                    "No free iperf server: all %d endpoint(s) of the pool stayed in use until the wait ended - add "
+                    "endpoints to server_pool, lower forks, or raise server_wait_timeout." % len(self.endpoints),
+                    error_type="server_busy")
+            self.clock.sleep(min(left, self.rng.uniform(*self.poll_interval)))
+
+    @staticmethod
+    def release(fd):
+        """Give an endpoint back (closing the file drops the lock)."""
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    @contextlib.contextmanager
+    def lease(self, deadline, key=None, avoid=()):
+        """Hold one free endpoint for the duration of the ``with`` block, whatever ends it.
+
+        ``key`` (the gateway serial) spreads the starting point over the pool; ``avoid`` lists endpoints to try last.
+        """
+        endpoint, fd = self.acquire(deadline, key, avoid)
+        try:
+            yield endpoint
+        finally:
+            self.release(fd)
