@@ -113,15 +113,15 @@ def test_classify_failure(texts, expected):
 
 def test_request_fills_what_the_text_does_not_carry():
     body = {"status": "COMPLETED", "output": {"senderBandwidth": "1.00 Mbits/sec"}}
-    result = build_result("CN1", "t", body, {"server_address": "10.0.0.1", "port": 5202, "protocol": "udp",
-                                              "parallel": 2, "duration": 20})
+    request = {"server_address": "10.0.0.1", "port": 5202, "protocol": "udp", "parallel": 2, "duration": 20}
+    result = build_result("CN1", "t", body, request)
     assert (result["server_address"], result["server_port"]) == ("10.0.0.1", 5202)
     assert (result["protocol"], result["streams"], result["duration_seconds"]) == ("udp", 2, 20)
 
 
 def test_malformed_output_strings_give_none_not_an_exception():
-    block = direction_from_output({"senderBandwidth": "fast", "metrics": [{"intervalInSeconds": "x",
-                                                                           "bandwidthInbps": "??"}, "junk"]})
+    output = {"senderBandwidth": "fast", "metrics": [{"intervalInSeconds": "x", "bandwidthInbps": "??"}, "junk"]}
+    block = direction_from_output(output)
     assert block["sender"] is None
     assert block["intervals"][0]["bits_per_second"] is None
     assert block["stalled_intervals"] == 0

@@ -108,8 +108,8 @@ def test_wait_timeout_fails_with_timeout_and_returns_the_last_state():
 
 
 def test_unknown_task_fails_with_task_not_found():
-    http = HttpMock([("GET", TASK_PATH, error_reply(404, "HPE_GL_ERROR_NOT_FOUND",
-                                                     "Async operation task not found: %s" % TASK))])
+    not_found = error_reply(404, "HPE_GL_ERROR_NOT_FOUND", "Async operation task not found: %s" % TASK)
+    http = HttpMock([("GET", TASK_PATH, not_found)])
     result = run(http)
     assert result["failed"] is True
     assert result["error_type"] == "task_not_found"
@@ -190,8 +190,8 @@ def test_location_gives_serial_and_task_id(seed):
 
 def test_v1alpha1_path_and_codes():
     alpha_path = TASK_PATH.replace("/v1/", "/v1alpha1/")
-    http = HttpMock([("GET", alpha_path, error_reply(404, "HPE_GRAVITY_TASK_NOT_FOUND",
-                                                      "Async operation task not found: %s" % TASK))])
+    not_found = error_reply(404, "HPE_GRAVITY_TASK_NOT_FOUND", "Async operation task not found: %s" % TASK)
+    http = HttpMock([("GET", alpha_path, not_found)])
     result = run(http, api_version="v1alpha1")
     assert result["error_type"] == "task_not_found"
 
