@@ -11,6 +11,7 @@ COLL := $(BUILD)/ansible_collections/aruba_central/troubleshooting
 SIM_SPEED ?= 20
 REPORT_DIR ?= $(CURDIR)/reports/demo
 export ANSIBLE_COLLECTIONS_PATH := $(BUILD)
+export PATH := $(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: demo test venv system-deps layout sanity unit simulator-tests lint changelog-lint build integration bench bench-full clean
@@ -68,7 +69,7 @@ build: layout
 # Integration targets run by ansible-test against one simulator (real iperf3 when present, time scaled).
 integration: layout
 	$(BIN)/python scripts/with_simulator.py --config $(COLL)/tests/integration/integration_config.yml \
-	  --sim-arg=--gateways=$(CURDIR)/playbooks/inventory/demo_gateways.yml --sim-arg=--generate=250 \
+	  --sim-arg=--gateways=$(CURDIR)/simulator/demo_gateways.yml --sim-arg=--generate=250 \
 	  --sim-arg=--speed=$(SIM_SPEED) -- \
 	  bash -c 'cd $(COLL) && $(BIN)/ansible-test integration --local --python 3.11 --color no $(TARGETS)'
 
@@ -77,7 +78,7 @@ test: venv system-deps sanity unit simulator-tests lint changelog-lint build int
 
 # ---------------------------------------------------------------------------------------------------------------
 demo: layout
-	$(BIN)/python scripts/with_simulator.py --sim-arg=--gateways=$(CURDIR)/playbooks/inventory/demo_gateways.yml \
+	$(BIN)/python scripts/with_simulator.py --sim-arg=--gateways=$(CURDIR)/simulator/demo_gateways.yml \
 	  --sim-arg=--speed=$(SIM_SPEED) -- \
 	  bash -c 'cd playbooks && $(BIN)/ansible-playbook -i inventory/demo.yml validate_gateway_bandwidth.yml \
 	    -e bandwidth_report_dir=$(REPORT_DIR) -e gateway_bandwidth_fail_play=false'

@@ -6,7 +6,7 @@ import pytest
 
 from central_sim.gateways import Stall, generate_gateways, load_gateways
 
-DEMO = os.path.join(os.path.dirname(__file__), "..", "..", "playbooks", "inventory", "demo_gateways.yml")
+DEMO = os.path.join(os.path.dirname(__file__), "..", "demo_gateways.yml")
 
 
 def test_the_demo_fleet_loads_with_poor_stalling_and_offline_gateways():
