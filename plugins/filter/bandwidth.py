@@ -1,0 +1,30 @@
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Copyright: contributors to the aruba_central.troubleshooting collection
+"""Bandwidth threshold filters: the per-gateway verdict and the validation of thresholds and checks.
+
+Documentation: bandwidth_verdict.yml and bandwidth_input_problems.yml beside this file.
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._thresholds import evaluate, input_problems
+
+
+def bandwidth_verdict(result, thresholds=None, checks=None, serial_number=None, variable_prefix=""):
+    """The PASS / FAIL / ERROR verdict record for one gateway_iperf result."""
+    try:
+        return evaluate(result, thresholds, checks, serial_number=serial_number, variable_prefix=variable_prefix)
+    except ValueError as exc:
+        raise AnsibleFilterError("bandwidth_verdict: %s" % exc) from None
+
+
+def bandwidth_input_problems(thresholds, checks=None, variable_prefix=""):
+    """One message per invalid threshold or check; an empty list when all are valid."""
+    return input_problems(thresholds, checks, variable_prefix=variable_prefix)
+
+
+class FilterModule:
+    """Bandwidth threshold filters."""
+
+    def filters(self):
+        return {"bandwidth_verdict": bandwidth_verdict, "bandwidth_input_problems": bandwidth_input_problems}
