@@ -203,7 +203,8 @@ def normalise_gateway(item):
         value = None
         for key in keys:
             candidate = item.get(key)
-            if candidate is not None and candidate != "":
+            # Every field is a scalar in Central's schema; anything else is a malformed item, not a value.
+            if isinstance(candidate, (str, int, float)) and candidate != "":
                 value = candidate
                 break
         result[name] = value

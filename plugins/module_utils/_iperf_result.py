@@ -99,10 +99,12 @@ def build_result(serial_number, task_id, body, request=None):
     """The DESIGN §4 result for one task body. ``request`` is what was asked for (server, duration ...), if known."""
     body = body if isinstance(body, dict) else {}
     request = request or {}
-    status = body.get("status")
+    status = body.get("status") if isinstance(body.get("status"), str) else None
     output = body.get("output") if isinstance(body.get("output"), dict) else None
     raw = body.get("rawOutput") if isinstance(body.get("rawOutput"), str) else None
     fail_reason = body.get("failReason") or None
+    if fail_reason is not None and not isinstance(fail_reason, str):
+        fail_reason = " ".join(str(fail_reason).split())
     parsed = parse_iperf(raw) if raw else None
     iperf_error = parsed.get("error") if parsed else None
 
@@ -139,6 +141,7 @@ def build_result(serial_number, task_id, body, request=None):
         "protocol": pick("protocol", request.get("protocol")),
         "streams": pick("streams", request.get("parallel")),
         "duration_seconds": pick("duration_seconds", request.get("duration")),
+        "include_reverse": request.get("include_reverse") if isinstance(request.get("include_reverse"), bool) else None,
         "upload": upload,
         "download": download,
         "output": output,

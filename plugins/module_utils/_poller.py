@@ -33,7 +33,7 @@ class PollOutcome:
 
 
 def is_terminal(body):
-    return isinstance(body, dict) and body.get("status") in TERMINAL_STATUSES
+    return isinstance(body, dict) and isinstance(body.get("status"), str) and body["status"] in TERMINAL_STATUSES
 
 
 def _progress(body):

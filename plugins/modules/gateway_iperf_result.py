@@ -170,6 +170,11 @@ ansible_facts:
           description: Length of the test in seconds.
           type: int
           returned: always
+        include_reverse:
+          description:
+            - Whether the reverse direction was asked for; V(null) when the test was not started by this collection.
+          type: bool
+          returned: always
         upload:
           description:
             - The direction the test measures as requested, the gateway sending (iperf3 client to server).
