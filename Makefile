@@ -14,7 +14,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(BUILD)
 export PATH := $(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test venv system-deps layout sanity unit simulator-tests lint changelog-lint build integration bench bench-full clean
+.PHONY: demo test venv system-deps layout sanity unit system-tests simulator-tests lint changelog-lint build integration bench bench-full clean
 
 # ---------------------------------------------------------------------------------------------------------------
 $(BIN)/ansible: requirements-test.txt
@@ -53,6 +53,10 @@ sanity: layout
 unit: layout
 	cd $(COLL) && PYTHONPATH=$(BUILD) $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
 
+# Faults, fleet, secrets and TLS against local simulators (about 2 minutes).
+system-tests: layout
+	cd $(COLL) && PYTHONPATH=$(BUILD):$(CURDIR)/simulator $(BIN)/python -m pytest -q -p no:cacheprovider tests/system
+
 simulator-tests: venv system-deps
 	cd simulator && PYTHONPATH=$(CURDIR)/simulator $(BIN)/python -m pytest -q -p no:cacheprovider tests
 
@@ -73,7 +77,7 @@ integration: layout
 	  --sim-arg=--speed=$(SIM_SPEED) -- \
 	  bash -c 'cd $(COLL) && $(BIN)/ansible-test integration --local --python 3.11 --color no $(TARGETS)'
 
-test: venv system-deps sanity unit simulator-tests lint changelog-lint build integration
+test: venv system-deps sanity unit system-tests simulator-tests lint changelog-lint build integration
 	@echo "make test: all checks passed"
 
 # ---------------------------------------------------------------------------------------------------------------
