@@ -305,6 +305,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _fetch(self, params, api_filter, page_size):
         with client_from_params(params) as client:
+            if client.tls_warning:
+                self.display.warning(client.tls_warning)
             gateways = fetch_gateways(client, filter=api_filter, limit=page_size)
             for warning in client.warnings:
                 self.display.warning(warning)

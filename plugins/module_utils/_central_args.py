@@ -98,7 +98,7 @@ def client_from_params(params, clock=None, session=None):
         api_version=_blank_to_none(params.get("api_version")) or "v1",
         validate_certs=True if validate_certs is None else validate_certs,
         ca_path=_blank_to_none(params.get("ca_path")),
-        request_timeout=params.get("request_timeout") or 30.0,
+        request_timeout=30.0 if params.get("request_timeout") is None else params["request_timeout"],
         max_retries=5 if max_retries is None else max_retries,
         clock=clock,
         session=session,
@@ -137,3 +137,4 @@ def task_id_from_location(location):
         raise ValueError("the location %s from Central does not end with a task id (a UUID); check api_version and "
                          "base_url" % _shown(location))
     return last
+

@@ -139,6 +139,9 @@ def classify_transport_error(exc):
     return _FATAL, one_line(exc)[:120] or type(exc).__name__
 
 
+_UNSAFE_TOKEN = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
 class CentralClient:
     """A client for the Central API: ``get``/``post`` return parsed JSON or raise :class:`CentralError`.
 
@@ -234,6 +237,14 @@ class CentralClient:
     @property
     def stats(self):
         return {"requests": self._requests, "retries": self._retries, "tokens_minted": self._auth.minted}
+
+    @property
+    def tls_warning(self):
+        """A one-line warning when certificates are not checked, else None."""
+        if self.verify is not False:
+            return None
+        return ("validate_certs=false: the identity of %s is not checked and the credentials could reach an impostor; "
+                "use it only in a lab, or set ca_path to your CA bundle" % urlsplit(self.base_url).netloc)
 
     @property
     def warnings(self):
@@ -336,6 +347,11 @@ class CentralClient:
 
     @staticmethod
     def _headers(token):
+        if not isinstance(token, str) or _UNSAFE_TOKEN.search(token):
+            # requests would refuse the header and quote the token, escaped, in its error: refuse it here, unquoted.
+            raise CentralError.build("connecting to Central failed",
+                                     "the access token contains white space or a control character", None,
+                                     "pass access_token alone, without line breaks or spaces", error_type="auth")
         return {"User-Agent": USER_AGENT, "Accept": "application/json", "Authorization": "Bearer %s" % token}
 
     def _request_timeout(self, deadline, method, path):

@@ -175,7 +175,7 @@ class CentralError(Exception):
         """Replace each non-empty string of ``secrets`` by ``********`` in the message; returns ``self``."""
         for secret in secrets:
             if secret and len(secret) >= 4:
-                for name in ("message", "api_message", "why", "detail"):
+                for name in ("message", "api_message", "why", "detail", "error_code"):
                     value = getattr(self, name)
                     if value:
                         setattr(self, name, value.replace(secret, "********"))

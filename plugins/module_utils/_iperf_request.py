@@ -38,7 +38,7 @@ def _in_range(name, value):
     return value
 
 
-def _seconds(name, value, allow_zero=False):
+def seconds_option(name, value, allow_zero=False):
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
@@ -64,10 +64,14 @@ def validate_vlan_interface(value):
 def server_endpoints(server_address=None, port=None, server_pool=None):
     """The endpoint strings to lease: ``server_pool``, or ``server_address`` on ``port`` as a pool of one."""
     default_port = DEFAULT_PORT if port is None else _in_range("port", port)
-    if server_pool is not None:
-        # parse here too, so that a bad pool is reported before any request
-        return [str(e) for e in parse_endpoints(server_pool, default_port)]
-    return [str(parse_endpoint(server_address or "", default_port, allow_port=False))]
+    option = "server_pool" if server_pool is not None else "server_address"
+    try:
+        if server_pool is not None:
+            # parse here too, so that a bad pool is reported before any request
+            return [str(e) for e in parse_endpoints(server_pool, default_port)]
+        return [str(parse_endpoint(server_address or "", default_port, allow_port=False))]
+    except ValueError as exc:
+        raise ValueError("%s: %s" % (option, exc))
 
 
 def build_request(params):
@@ -90,8 +94,8 @@ def validate_run_options(params):
     """The numbers that steer the run (not sent to Central): busy_retries, wait_timeout, server_wait_timeout."""
     return {
         "busy_retries": _in_range("busy_retries", params["busy_retries"]),
-        "wait_timeout": _seconds("wait_timeout", params.get("wait_timeout")),
-        "server_wait_timeout": _seconds("server_wait_timeout", params["server_wait_timeout"], allow_zero=True),
+        "wait_timeout": seconds_option("wait_timeout", params.get("wait_timeout")),
+        "server_wait_timeout": seconds_option("server_wait_timeout", params["server_wait_timeout"], allow_zero=True),
     }
 
 

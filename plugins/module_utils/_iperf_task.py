@@ -63,6 +63,7 @@ class TaskWaiter:
     def wait(self, serial_number, task_id, wait=True, wait_timeout=None, request=None, started_at=None, first_check=0.0):
         """Return (result, PollOutcome). API errors propagate as CentralError."""
         request = request or {}
+        tolerant = None
         if not wait:
             body = self.fetch(serial_number, task_id, None)
             outcome = PollOutcome(body, False, 1, 0.0)
@@ -76,6 +77,9 @@ class TaskWaiter:
                 tolerant,
                 self.clock, wait_timeout, expected_seconds=expected, first_check=first_check,
                 confident=confident, started_at=started_at)
+        if outcome.timed_out and tolerant is not None and tolerant.last_error is not None:
+            # The wait ran out while the polls got no usable answer: say why (not "still None").
+            raise tolerant.last_error
         result = build_result(serial_number, task_id, outcome.body, request)
         if is_terminal(outcome.body) and request.get("duration"):
             self.history.record(self._timing_key(request), observed_seconds(outcome.body))
@@ -97,18 +101,25 @@ class TolerantFetch:
         self._fetch = fetch
         self.tolerated = tolerated
         self.last_body = None
+        self.last_error = None
         self.consecutive_errors = 0
 
     def __call__(self, deadline):
         try:
             body = self._fetch(deadline)
         except CentralError as err:
-            transient = (err.status or 0) >= 500 or (err.status is None and err.error_type == "api_error")
+            # A server error, or no usable answer at all (connection, read timeout, malformed body).
+            transient = (err.status or 0) >= 500 or (err.status is None and err.error_type in ("api_error", "timeout"))
+            if err.error_type == "timeout" and err.status is None and self.last_error is not None:
+                # The deadline ran out while retrying: the error worth reporting is the one that kept us retrying.
+                raise self.last_error
             if not transient or self.consecutive_errors >= self.tolerated:
                 raise
             self.consecutive_errors += 1
+            self.last_error = err
             return self.last_body if self.last_body is not None else {"status": None}
         self.consecutive_errors = 0
+        self.last_error = None
         self.last_body = body
         return body
 

@@ -239,6 +239,8 @@ def main():
         if not 1 <= params["limit"] <= MAX_PAGE_SIZE:
             raise GatewayQueryError("limit must be from 1 to %d gateways per page, got %d" % (MAX_PAGE_SIZE, params["limit"]))
         client = client_from_params(params)
+        if client.tls_warning:
+            module.warn(client.tls_warning)
         gateways = fetch_gateways(client, filter=api_filter, limit=params["limit"])
     except CentralError as exc:
         module.fail_json(msg=str(exc), api_filter=api_filter, error_type=exc.error_type, api_error=exc.to_dict())

@@ -386,6 +386,8 @@ def main():
 
     try:
         client = client_from_params(params, clock=SYSTEM_CLOCK)
+        if client.tls_warning:
+            module.warn(client.tls_warning)
         if module.check_mode:
             gateway = check_gateway(client, serial)
             module.exit_json(changed=False, msg="would run a %s on gateway %s" % (what, serial), gateway=gateway,

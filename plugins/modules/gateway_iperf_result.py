@@ -232,6 +232,7 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._cen
 )
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_errors import CentralError
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_request import seconds_option
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_task import (
     TaskWaiter,
     outcome_failure,
@@ -279,13 +280,14 @@ def main():
     params = module.params
     try:
         serial, task_id = resolve_target(params)
+        seconds_option("wait_timeout", params["wait_timeout"])
     except ValueError as exc:
         module.fail_json(msg=str(exc))
-    if params["wait_timeout"] is not None and params["wait_timeout"] <= 0:
-        module.fail_json(msg="wait_timeout must be a positive number of seconds, got %s" % params["wait_timeout"])
 
     try:
         client = client_from_params(params, clock=SYSTEM_CLOCK)
+        if client.tls_warning:
+            module.warn(client.tls_warning)
         result, outcome = TaskWaiter(client, SYSTEM_CLOCK).wait(
             serial, task_id, wait=params["wait"], wait_timeout=params["wait_timeout"])
     except CentralError as exc:

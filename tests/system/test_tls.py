@@ -118,10 +118,6 @@ def test_validate_certs_false_works(tls_run):
     assert [gateway["serial_number"] for gateway in result["gateways"]] == ["CNTLS0001"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="no module warns when validate_certs is false: the client silences urllib3's warning and "
-                          "nothing replaces it; the modules (and the inventory plugin) should warn once, e.g. "
-                          "'validate_certs=false: the identity of <base_url> is not checked'")
 def test_validate_certs_false_warns_once(tls_run):
     result = _result(tls_run, "unverified")
     output = tls_run["run"].output

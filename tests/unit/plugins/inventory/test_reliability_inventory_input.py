@@ -98,8 +98,6 @@ def test_misspelt_booleans_fail_the_source(http, tmp_path, option):
     assert sent == []
 
 
-@pytest.mark.xfail(strict=True, reason="request_timeout 0 is silently replaced by the default 30 s "
-                                       "(_central_args.client_from_params: `params.get('request_timeout') or 30.0`)")
 def test_request_timeout_zero_fails_the_source(http, tmp_path):
     message, sent = parse_capturing(http, write_source(tmp_path, request_timeout=0))
     assert message is not None and "request_timeout" in message

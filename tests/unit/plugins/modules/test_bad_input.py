@@ -143,9 +143,6 @@ def test_bad_connection_options_fail_before_any_request(tmp_path, module, build,
     assert SECRET not in result["msg"]
 
 
-@pytest.mark.xfail(strict=True, reason="request_timeout 0 is silently replaced by the default 30 s: "
-                                       "_central_args.client_from_params uses `params.get('request_timeout') or 30.0`; "
-                                       "it should treat only None as unset so the client refuses 0")
 @pytest.mark.parametrize("module, build", MODULE_ARGS, ids=MODULE_IDS)
 def test_request_timeout_zero_is_refused(tmp_path, module, build):
     result, http = run(module, build(request_timeout=0), tmp_path)
@@ -243,9 +240,6 @@ def test_gateway_iperf_refuses_bad_server_addresses(tmp_path, address):
     assert_refused(result, http, "iperf server")
 
 
-@pytest.mark.xfail(strict=True, reason="the message names the bad value but not the option: "
-                                       "_iperf_request.server_endpoints should prefix 'server_address: ' "
-                                       "(or 'server_pool[<index>]: ') to the endpoint error")
 @pytest.mark.parametrize("address", ["256.1.1.1", "exa mple.com"])
 def test_gateway_iperf_bad_server_address_message_names_the_option(tmp_path, address):
     result, http = run(gateway_iperf, iperf_args(server_address=address), tmp_path)
@@ -327,9 +321,6 @@ def test_gateway_iperf_result_refuses_bad_options(option, extra):
     assert_refused(result, http, option)
 
 
-@pytest.mark.xfail(strict=True, reason="wait_timeout nan and inf pass the `<= 0` check of gateway_iperf_result; "
-                                       "the module should validate wait_timeout like gateway_iperf does "
-                                       "(_iperf_request._seconds)")
 @pytest.mark.parametrize("value", ["nan", "inf"])
 def test_gateway_iperf_result_refuses_non_finite_wait_timeout(value):
     result, http = run(gateway_iperf_result, result_args(wait_timeout=value))
