@@ -176,6 +176,7 @@ import re
 
 from ansible.errors import AnsibleOptionsError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_args import (
     client_from_params,
@@ -267,6 +268,9 @@ def apply_query(gateways, expression):
     return selected
 
 
+BOOL_OPTIONS = ("validate_certs", "online_only", "group_by_site", "group_by_status", "strict", "cache")
+
+
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     """Gateways from HPE Aruba Networking Central."""
 
@@ -330,8 +334,22 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self._cache[key] = gateways
         return gateways
 
+    def _check_booleans(self, path):
+        """Ansible reads any unknown word as false for a bool option: refuse misspelt ones (``validate_certs: ture``)."""
+        data = self.loader.load_from_file(path, cache="none") or {}
+        given = dict((name, data.get(name)) for name in BOOL_OPTIONS if isinstance(data, dict) and name in data)
+        env_value = os.environ.get("CENTRAL_VALIDATE_CERTS", "")
+        if "validate_certs" not in given and env_value.strip():
+            given["validate_certs (CENTRAL_VALIDATE_CERTS)"] = env_value
+        for name, value in given.items():
+            try:
+                boolean(value, strict=True)
+            except TypeError:
+                raise AnsibleParserError("%s must be true or false, got %r - fix it in %s" % (name, value, path)) from None
+
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache=cache)
+        self._check_booleans(path)
         try:
             self._read_config_data(path)
         except AnsibleOptionsError as exc:
