@@ -137,4 +137,3 @@ def task_id_from_location(location):
         raise ValueError("the location %s from Central does not end with a task id (a UUID); check api_version and "
                          "base_url" % _shown(location))
     return last
-
