@@ -1,0 +1,9 @@
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Copyright: contributors to the aruba_central.troubleshooting collection
+"""The fleet benchmark behind ``make bench``: the collection's playbook against a plain ``uri`` baseline.
+
+One file per concern: ``simulator`` (start the local Central, read its metrics), ``inventory`` (the gateways as
+inventory hosts), ``playbook`` (run ansible-playbook and account its CPU and memory), ``proctree`` (memory of a
+process tree), ``figures`` (the numbers), ``checks`` (correctness), ``profile`` (per-task timing), ``render`` (the
+table) and ``sizes`` (command-line values).
+"""
