@@ -14,7 +14,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(BUILD)
 export PATH := $(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test venv system-deps layout sanity unit system-tests simulator-tests lint changelog-lint build integration bench bench-full clean
+.PHONY: demo test venv system-deps layout sanity unit system-tests simulator-tests bench-tests bench-smoke lint changelog-lint build integration bench bench-full clean
 
 # ---------------------------------------------------------------------------------------------------------------
 $(BIN)/ansible: requirements-test.txt
@@ -77,7 +77,7 @@ integration: layout
 	  --sim-arg=--speed=$(SIM_SPEED) -- \
 	  bash -c 'cd $(COLL) && $(BIN)/ansible-test integration --local --python 3.11 --color no $(TARGETS)'
 
-test: venv system-deps sanity unit system-tests simulator-tests lint changelog-lint build integration
+test: venv system-deps sanity unit system-tests simulator-tests bench-tests lint changelog-lint build integration bench-smoke
 	@echo "make test: all checks passed"
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -87,6 +87,14 @@ demo: layout
 	  bash -c 'cd playbooks && $(BIN)/ansible-playbook -i inventory/demo.yml validate_gateway_bandwidth.yml \
 	    -e bandwidth_report_dir=$(REPORT_DIR) -e gateway_bandwidth_fail_play=false'
 	@echo; echo "Reports: $(REPORT_DIR)"; ls -1 $(REPORT_DIR)
+
+# The benchmark's own tests, and a 24-gateway run that fails only on correctness (a gateway missing from the
+# report, a busy collision within one controller, a crash), never on timing.
+bench-tests: venv
+	$(BIN)/python -m pytest -q -p no:cacheprovider bench/tests
+
+bench-smoke: layout
+	$(BIN)/python bench/run.py --smoke
 
 bench: layout
 	$(BIN)/python bench/run.py --sizes 24x4

@@ -60,7 +60,6 @@ def plan_next_delay(body, elapsed, expected_seconds, confident, min_interval=1.0
         # it can only bring the next poll forward.
         by_progress = elapsed * (100.0 - progress) / progress
         remaining = by_progress if remaining is None else min(remaining, by_progress)
-        confident = True
     if remaining is None:
         delay = max(min_interval, elapsed * 0.5)
     elif remaining > min_interval:
