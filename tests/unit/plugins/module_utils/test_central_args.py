@@ -22,16 +22,7 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._cen
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.fake_clock import FakeClock
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import HttpMock, reply
 
-ENV_VARS = ["CENTRAL_BASE_URL", "CENTRAL_CLIENT_ID", "CENTRAL_CLIENT_SECRET", "CENTRAL_ACCESS_TOKEN",
-            "CENTRAL_TOKEN_URL", "CENTRAL_API_VERSION", "CENTRAL_VALIDATE_CERTS", "CENTRAL_CA_PATH"]
 TASK = "c7a3f2d1-e8a9-4b7c-8d1e-0f9a3b2c1d0e"
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CENTRAL_TOKEN_CACHE_DIR", str(tmp_path / "token-cache"))
 
 
 def validate(params):

@@ -3,8 +3,6 @@
 """A Central task body becomes the gateway_iperf result: never a pass unless measured."""
 
 import copy
-import json
-import os
 
 import pytest
 
@@ -14,14 +12,6 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._ipe
     direction_from_output,
     failure_message,
 )
-
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures")
-
-
-@pytest.fixture(name="seed")
-def seed_body():
-    with open(os.path.join(FIXTURES, "central", "seed_result.json"), encoding="utf-8") as handle:
-        return json.load(handle)
 
 
 def test_the_seed_document_gives_the_documented_numbers(seed):

@@ -2,7 +2,6 @@
 # Copyright: contributors to the aruba_central.troubleshooting collection
 """Starting a test on a leased endpoint, waiting for it, and retrying a busy server elsewhere (virtual time)."""
 
-import json
 import os
 import random
 
@@ -41,12 +40,6 @@ def task_path(task_id):
 def accepted(task_id):
     return reply(202, json={"location": "/network-troubleshooting/v1/gateways/%s/iperf/async-operations/%s"
                             % (SERIAL, task_id), "status": "INITIATED", "startTime": "2025-05-20T14:02:29Z"})
-
-
-@pytest.fixture(name="seed")
-def seed_body():
-    with open(os.path.join(FIXTURES, "central", "seed_result.json"), encoding="utf-8") as handle:
-        return json.load(handle)
 
 
 @pytest.fixture(name="busy")

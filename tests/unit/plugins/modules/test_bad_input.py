@@ -22,8 +22,6 @@ from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.module_r
 BASE = "https://central.example"
 TASK = "8c9f0f3e-2a4b-4c1d-9e8f-0a1b2c3d4e5f"
 SECRET = "S3cr3t-5d1c0a8e-bad-input"
-ENV_NAMES = ("CENTRAL_BASE_URL", "CENTRAL_CLIENT_ID", "CENTRAL_CLIENT_SECRET", "CENTRAL_ACCESS_TOKEN",
-             "CENTRAL_TOKEN_URL", "CENTRAL_API_VERSION", "CENTRAL_VALIDATE_CERTS", "CENTRAL_CA_PATH")
 
 # Values that must never become part of a URL path: separators, traversal, query and fragment markers, encoded
 # slashes, blanks, line breaks, control and non-ASCII characters.
@@ -51,13 +49,6 @@ def assert_refused(result, http, option):
     assert names_option(message, option), "%r does not name %s" % (message, option)
     assert http.requests == [], "a request was sent for bad input: %r" % http.requests
     assert result.get("changed", False) is False
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("CENTRAL_TOKEN_CACHE_DIR", str(tmp_path / "token-cache"))
-    for name in ENV_NAMES:
-        monkeypatch.delenv(name, raising=False)
 
 
 def run(module, args, tmp_path=None):

@@ -2,7 +2,6 @@
 # Copyright: contributors to the aruba_central.troubleshooting collection
 """gateway_iperf in-process: input checks before any request, check mode, and the answer it gives."""
 
-import json
 import os
 
 import pytest
@@ -19,25 +18,11 @@ BASE = "https://central.example"
 START_PATH = r"/network-troubleshooting/v1/gateways/CNF7G9K001/iperf$"
 GATEWAYS_PATH = r"/network-monitoring/v1/gateways$"
 POOL = ["127.0.0.1:15201", "127.0.0.1:15202", "127.0.0.1:15203"]
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures")
 RUNNING = {"status": "RUNNING", "progressPercent": 0, "startTime": "2025-05-20T14:02:29Z", "endTime": None,
            "output": None, "rawOutput": None}
 BUSY = dict(RUNNING, status="COMPLETED", progressPercent=100, endTime="2025-05-20T14:02:41Z",
             rawOutput="iperf3: error - the server is busy running a test. try again later\n",
             failReason="iperf3: error - the server is busy running a test. try again later")
-
-
-@pytest.fixture(name="seed")
-def seed_body():
-    with open(os.path.join(FIXTURES, "central", "seed_result.json"), encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("CENTRAL_TOKEN_CACHE_DIR", str(tmp_path / "cache"))
-    for name in ("CENTRAL_BASE_URL", "CENTRAL_CLIENT_ID", "CENTRAL_CLIENT_SECRET", "CENTRAL_ACCESS_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(name="lease_dir")

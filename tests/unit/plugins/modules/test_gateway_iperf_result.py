@@ -4,7 +4,6 @@
 
 import copy
 import json
-import os
 
 import pytest
 
@@ -20,20 +19,6 @@ TASK_PATH = r"/network-troubleshooting/v1/gateways/CNF7G9K001/iperf/async-operat
 TOKEN_PATH = r"/as/token\.oauth2$"
 RUNNING = {"status": "RUNNING", "progressPercent": 0, "startTime": "2025-05-20T14:02:29.753198552Z", "endTime": None,
            "output": None, "rawOutput": None}
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures")
-
-
-@pytest.fixture(name="seed")
-def seed_body():
-    with open(os.path.join(FIXTURES, "central", "seed_result.json"), encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-@pytest.fixture(autouse=True)
-def isolated_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("CENTRAL_TOKEN_CACHE_DIR", str(tmp_path / "cache"))
-    for name in ("CENTRAL_BASE_URL", "CENTRAL_CLIENT_ID", "CENTRAL_CLIENT_SECRET", "CENTRAL_ACCESS_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
 
 
 def args(**extra):
