@@ -7,6 +7,7 @@ from aiohttp import web
 
 from central_sim.appkey import SIM
 from central_sim.faults import FaultConfigError, parse_faults
+from central_sim.gateways import GatewayFileError, link_fields, update_link
 
 
 def _problem(message):
@@ -52,9 +53,28 @@ async def advance_clock(request):
     return web.json_response({"status": "ok", "advanced_seconds": seconds})
 
 
+async def change_link(request):
+    """Change a gateway's link profile (e.g. ``{"up_mbps": 50}``); tests started from now on use the new one."""
+    sim = request.app[SIM]
+    serial = request.match_info["serial"]
+    gateway = sim.gateways.get(serial)
+    if gateway is None:
+        return web.json_response({"error": "unknown gateway %s - use a serial the simulator serves" % serial},
+                                 status=404)
+    try:
+        gateway = update_link(gateway, yaml.safe_load(await request.text()))
+    except yaml.YAMLError:
+        return _problem("the link change is not JSON or YAML - send a mapping such as {\"up_mbps\": 50}")
+    except GatewayFileError as exc:
+        return _problem(str(exc))
+    sim.gateways[serial] = gateway
+    return web.json_response({"serial": serial, "link": link_fields(gateway.link)})
+
+
 def add_routes(app):
     app.router.add_get("/_sim/health", health)
     app.router.add_get("/_sim/metrics", metrics)
     app.router.add_post("/_sim/reset-metrics", reset_metrics)
     app.router.add_post("/_sim/faults", replace_faults)
     app.router.add_post("/_sim/clock", advance_clock)
+    app.router.add_post("/_sim/gateways/{serial}/link", change_link)

@@ -29,7 +29,7 @@ def api_of(path):
 
 
 def error_code(path, status, kind=None):
-    """The errorCode for ``status`` on ``path``; ``kind`` is "device" or "task" for 404s on v1alpha1."""
+    """The errorCode for ``status`` on ``path``; ``kind`` ("device", "task", "conflict") refines it on v1alpha1."""
     family, version = api_of(path)
     if family == "monitoring":
         return _MONITORING.get(status, "HPE_GL_ERROR_INTERNAL_SERVER_ERROR")
@@ -38,6 +38,8 @@ def error_code(path, status, kind=None):
             return "HPE_GRAVITY_DEVICE_NOT_FOUND"
         if status == 404 and kind == "task":
             return "HPE_GRAVITY_TASK_NOT_FOUND"
+        if status == 409 and kind == "conflict":
+            return "HPE_GRAVITY_CONFLICT"
         return _GRAVITY.get(status, "HPE_GRAVITY_INTERNAL_SERVER_ERROR")
     return _GL.get(status, "HPE_GL_ERROR_INTERNAL_SERVER_ERROR")
 

@@ -1,5 +1,6 @@
 """The simulated gateways: loaded from a YAML file or generated deterministically from a seed."""
 
+import dataclasses
 import hashlib
 import random
 from dataclasses import dataclass, field
@@ -110,6 +111,22 @@ def _link(entry, where):
         stall=stall,
         setup_delay_s=_number(entry, where, "setup_delay_s", DEFAULT_SETUP_DELAY_S, 0.0),
     )
+
+
+def link_fields(link):
+    """A link as the gateways file writes it."""
+    stall = None if link.stall is None else {"every_s": link.stall.every_s, "for_s": link.stall.for_s}
+    return {"down_mbps": link.down_mbps, "up_mbps": link.up_mbps, "loss_percent": link.loss_percent, "stall": stall,
+            "setup_delay_s": link.setup_delay_s}
+
+
+def update_link(gateway, changes):
+    """``gateway`` with the link fields in ``changes`` replaced (the others kept); GatewayFileError when one is bad."""
+    if not isinstance(changes, dict) or not changes:
+        raise GatewayFileError('gateway %s: the link change is empty or not a mapping - send link fields such as '
+                               '{"up_mbps": 50}' % gateway.serial)
+    merged = dict(link_fields(gateway.link), **changes)
+    return dataclasses.replace(gateway, link=_link(merged, "gateway %s" % gateway.serial))
 
 
 def parse_gateways(data, source="gateways file"):

@@ -1,5 +1,6 @@
 """Everything one running simulator holds: gateways, tokens, rate limits, faults, metrics, tasks and a runner."""
 
+import asyncio
 import shutil
 
 from central_sim.auth import TokenStore
@@ -38,10 +39,12 @@ class Simulator:
         else:
             self.runner = SyntheticRunner(endpoints, self.clock, options.speed, options.seed)
         self.tasks = TaskManager(self.clock, self.runner, self.metrics, options.speed, options.task_retention)
+        self.releasing = asyncio.Event()  # set at shutdown: requests held open by the ``hang`` fault end
 
     async def start(self):
         await self.runner.start()
 
     async def stop(self):
+        self.releasing.set()
         await self.tasks.cancel_all()
         await self.runner.stop()

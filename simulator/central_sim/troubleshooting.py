@@ -5,9 +5,11 @@ import uuid
 
 from aiohttp import web
 
+from central_sim.answers import malform
 from central_sim.appkey import SIM
 from central_sim.errors import api_of, error_response
-from central_sim.tasks import COMPLETED
+from central_sim.task_faults import spell
+from central_sim.tasks import COMPLETED, INITIATED
 from central_sim.validation import validate_iperf_request
 
 
@@ -26,8 +28,12 @@ async def start_iperf(request):
         return error_response(request, 404, "Device not found: %s" % serial, kind="device")
     if not gateway.online:
         return error_response(request, 409, "Device offline: %s" % serial)
-    task = sim.tasks.create(gateway, iperf, api_of(request.path)[1])
-    return web.json_response({"location": task.location, "status": "INITIATED",
+    conflict = sim.faults.conflict(serial, running=sim.tasks.running(serial, sim.faults.config.stuck_running))
+    if conflict is not None:
+        sim.metrics.faults["conflict_409"] += 1
+        return error_response(request, 409, conflict, kind="conflict")
+    task = sim.tasks.create(gateway, iperf, api_of(request.path)[1], sim.faults.task_faults(serial))
+    return web.json_response({"location": task.location, "status": spell(INITIATED, task.faults),
                               "startTime": sim.tasks.present(task)["startTime"]}, status=202)
 
 
@@ -51,7 +57,11 @@ async def iperf_result(request):
         return error_response(request, 404, "Async operation task not found: %s" % task_id, kind="task")
     task.polls += 1
     body = sim.tasks.present(task, stuck=task.serial in faults.stuck_running)
-    if body["status"] == COMPLETED:
+    poll = task.faults.malformed_poll
+    if poll is not None and task.polls == poll["poll"]:
+        sim.metrics.faults["malformed_poll"] += 1
+        return malform(web.json_response(body), poll["kind"])
+    if task.state == COMPLETED and body["progressPercent"] == 100:
         sim.metrics.task_event(task.id, "first_seen_completed")
     return web.json_response(body)
 

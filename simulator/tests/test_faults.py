@@ -175,3 +175,8 @@ def test_faults_file_examples_in_the_readme_parse():
     example = os.path.join(os.path.dirname(__file__), "data", "faults.yml")
     config = load_faults(example)
     assert config.routes and config.serials and config.bursts and config.stuck_running and config.vanish_tasks
+    assert config.task.status_case == "lower" and config.task.malformed_poll == {"poll": 3, "kind": "no_status"}
+    assert config.serials["CNTEST0001"]["task"].busy["fail_reason"] == "Iperf test failed"
+    assert config.serials["CNTEST0005"]["task"].iperf_3011_udp == {"receiver_bandwidth": False}
+    assert config.routes["list_tasks"].rate_429["reset_after"] == 3000
+    assert [burst.answer for burst in config.bursts] == [None, "cut"]

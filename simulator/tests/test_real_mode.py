@@ -1,6 +1,7 @@
 """Real mode: real iperf3 processes on loopback; real "server busy"; stalls; nothing left behind on SIGTERM."""
 
 import os
+import re
 import shutil
 import signal
 import time
@@ -75,6 +76,20 @@ def test_real_stalls_and_reverse(make_sim):
     assert body["failReason"] is None, body
     assert any(m["bandwidthInbps"] == "0.00 bits/sec" for m in body["output"]["metrics"])
     assert body["rawOutput"].count("iperf Done.") == 2 and "Reverse mode" in body["rawOutput"]
+
+
+def test_real_udp_in_the_iperf_3_0_11_layout(make_sim):
+    client = make_sim(mode="real", speed=5)
+    client.set_faults({"serials": {"CNTEST0002": {"task": {"iperf_3011_udp": {"receiver_bandwidth": False}}}}})
+    body = client.wait(started_and_past_setup(client, "CNTEST0002", protocol="udp"))
+    assert body["failReason"] is None, body
+    raw = body["rawOutput"]
+    assert "\niperf 3.0.11\n" in raw and "Bitrate" not in raw and "Target Bitrate" not in raw and ", tos " not in raw
+    summary = raw.split("Lost/Total Datagrams\n", 1)[1].splitlines()
+    assert re.match(r"^\[\s*\d+\]   0\.00-2\.\d\d\s+sec  .* ms  \d+/(\d+) \(.*%\)  $", summary[0]), summary
+    assert re.match(r"^\[\s*\d+\] Sent \d+ datagrams$", summary[1]), summary
+    assert " sender" not in raw and " receiver" not in raw
+    assert "receiverBandwidth" not in body["output"] and body["output"]["senderBandwidth"].endswith("bits/sec")
 
 
 def test_sigterm_stops_every_iperf3_process():
