@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Property tests: no input makes the parser raise or produce a negative, NaN or infinite number.
+"""Property tests: no input makes the parser raise or produce a negative, NaN or infinite number; the text that
+--timestamps and --title put before lines, and the server's lines of --get-server-output, change no number.
 
 Runs are bounded and repeatable: derandomized, no example database, about 200 examples each.
 """
@@ -14,7 +15,7 @@ import re
 
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_parser import parse_iperf
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_parser import classify_iperf_error, parse_iperf
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_units import to_bits_per_second, to_bytes
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "iperf")
@@ -42,7 +43,17 @@ IPERF_TOKENS = [
     "Test Complete. Summary Results:", "Starting Test: protocol: UDP, 2 streams, 8192 byte blocks, omitting 0 seconds, 3 second test",
     "CPU Utilization: local/sender 1.2% (0.1%u/1.1%s), remote/receiver 0.0% (0.0%u/0.0%s)",
     "iperf3: error - the server is busy running a test. try again later",
+    "Server output:", "Accepted connection from 127.0.0.1, port 15306", "Thu Dec  3 12:11:10 2026 ", "gw1:  ", "1796300792",
+    "Starting Test: protocol: TCP, 1 streams, 131072 byte blocks, omitting 0 seconds, 10485760 bytes to send, tos 0",
+    "iperf3: interrupt - the client has terminated", "iperf3: option requires an argument -- 't'", "iperf3: error - ",
 ] + WEIRD_NUMBERS
+
+# Text that --timestamps (any strftime format) and --title put before each line.
+TIMESTAMPS = st.sampled_from(["Thu Dec  3 12:11:10 2026 ", "2026-12-03T12:11:13 ", "1796300792", "[12:00:01] ",
+                              "Do 03 Dez 2026 12:11:10 CET ", "12:11:10.123 "])
+TITLES = st.from_regex(r"[a-z][a-z0-9_.-]{0,11}", fullmatch=True).map(lambda title: title + ":  ")
+PREFIXES = st.one_of(TIMESTAMPS, TITLES, st.tuples(TIMESTAMPS, TITLES).map("".join))
+SERVER_OUTPUT_END = ("iperf Done", "Connecting to host", "Perf-test:", "iperf3:")
 
 
 def assert_sane_numbers(value, path="result"):
@@ -121,6 +132,50 @@ def mutated_sample(draw):
             other = draw(st.integers(min_value=0, max_value=len(lines) - 1))
             lines[index], lines[other] = lines[other], line
     return "".join(lines)
+
+
+@st.composite
+def decorated_sample(draw):
+    """A real iperf3 output with prefixes on some lines and a server-output section of another output somewhere."""
+    lines = SAMPLES[draw(st.sampled_from(SAMPLE_NAMES))].splitlines(True)
+    prefix = draw(st.one_of(PREFIXES, st.text(max_size=12)))
+    lines = [prefix + line if draw(st.booleans()) else line for line in lines]
+    if lines and draw(st.booleans()):
+        at = draw(st.integers(min_value=0, max_value=len(lines)))
+        server = SAMPLES[draw(st.sampled_from(SAMPLE_NAMES))].splitlines(True)
+        lines[at:at] = ["Server output:\n"] + server[:draw(st.integers(min_value=0, max_value=len(server)))]
+    return "".join(lines)
+
+
+@BOUNDED
+@given(decorated_sample())
+def test_prefixes_and_server_output_never_break_the_parser(text):
+    check(text)
+
+
+@BOUNDED
+@given(st.sampled_from(SAMPLE_NAMES), PREFIXES, st.randoms(use_true_random=False))
+def test_prefixed_lines_give_the_same_numbers(name, prefix, rng):
+    text = SAMPLES[name]
+    prefixed = "".join(prefix + line if rng.random() < 0.8 else line for line in text.splitlines(True))
+    assert check(prefixed) == parse_iperf(text)
+
+
+@BOUNDED
+@given(st.sampled_from([n for n in SAMPLE_NAMES if "iperf Done." in SAMPLES[n]]), st.sampled_from(SAMPLE_NAMES), PREFIXES)
+def test_a_server_output_section_adds_nothing(name, server_name, prefix):
+    lines = SAMPLES[name].splitlines(True)
+    done = next(i for i, line in enumerate(lines) if "iperf Done." in line)
+    server = [line for line in SAMPLES[server_name].splitlines(True) if not any(end in line for end in SERVER_OUTPUT_END)]
+    server = [prefix + line for line in server]
+    lines[done:done] = ["\n", "Server output:\n"] + server + ["\n"]
+    assert check("".join(lines)) == parse_iperf(SAMPLES[name])
+
+
+@BOUNDED
+@given(st.one_of(decorated_sample(), mutated_sample(), st.text(max_size=300), st.binary(max_size=300), st.none()))
+def test_classification_never_breaks(text):
+    assert classify_iperf_error(text) in (None, "server_busy", "server_unreachable", "test_failed")
 
 
 @BOUNDED

@@ -11,10 +11,14 @@ Rates: powers of 1000, so "9.58 Mbits/sec" is 9580000 bit/s. Byte rates (-f M): 
 """
 
 import os
+import re
 
 import pytest
 
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_parser import parse_iperf
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_parser import (
+    classify_iperf_error,
+    parse_iperf,
+)
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "iperf")
 TOP_KEYS = ["iperf_version", "protocol", "streams", "duration_seconds", "upload", "download", "error", "cpu"]
@@ -55,6 +59,8 @@ def test_central_seed_raw_output():
         "iperf_version": "3.0.11", "protocol": "tcp", "streams": 1, "duration_seconds": 10, "error": None,
         "cpu": {"local_percent": 1.2, "remote_percent": 0.0},
     }
+    # measured 0.00-10.00: a whole number of seconds is an int
+    assert isinstance(result["duration_seconds"], int)
     upload = result["upload"]
     assert sorted(upload) == ["intervals", "receiver", "sender", "stalled_intervals", "udp"]
     # sender: 11.4 MBytes = round(11.4 * 1048576 = 11953766.4); 9.58 Mbits/sec = 9.58 * 10**6; 239 retransmits
@@ -546,3 +552,456 @@ def test_unreadably_large_numbers_become_none(old, new, path):
 def test_unreadably_large_udp_numbers_become_none():
     text = sample("iperf-3.0.11_udp_10M.txt").replace("0.010 ms  27/440", "0.01e999 ms  27/" + "4" * 5000)
     assert parse_iperf(text)["upload"]["udp"] == {"jitter_ms": None, "lost_datagrams": 27, "total_datagrams": None, "loss_percent": 6.1}
+
+
+# --- iperf 3.21 (built from the esnet/iperf release tag) ---------------------------------------------------------
+
+def test_3_21_tcp():
+    result = parsed("iperf-3.21_tcp.txt")
+    assert header(result) == {"iperf_version": None, "protocol": "tcp", "streams": 1, "duration_seconds": 3,
+                              "error": None, "cpu": None}
+    upload = result["upload"]
+    # 5.84 GBytes = round(6270652252.16); 16.7 Gbits/sec = 16.7 * 10**9
+    assert upload["sender"] == {"bits_per_second": 16700000000, "bytes": 6270652252, "retransmits": 14}
+    assert upload["receiver"] == {"bits_per_second": 16700000000, "bytes": 6270652252}
+    # 1.83 GBytes = round(1964947537.92), 1023 KBytes = 1047552; 2.14 GBytes = round(2297807503.36), 1.37 MBytes = round(1436549.12)
+    assert upload["intervals"][0] == interval(0.0, 1.0, 15700000000, 1964947538, 2, 1047552)
+    assert upload["intervals"][2] == interval(2.0, 3.0, 18300000000, 2297807503, 10, 1436549)
+    assert len(upload["intervals"]) == 3 and result["download"] is None
+
+
+def test_3_21_udp():
+    result = parsed("iperf-3.21_udp_5M.txt")
+    assert header(result) == {"iperf_version": None, "protocol": "udp", "streams": 1, "duration_seconds": 3,
+                              "error": None, "cpu": None}
+    upload = result["upload"]
+    # 1.81 MBytes = round(1897922.56)
+    assert upload["sender"] == {"bits_per_second": 5070000, "bytes": 1897923, "retransmits": None}
+    assert upload["receiver"] == {"bits_per_second": 5070000, "bytes": 1897923}
+    # the receiver's 0.007 ms, not the sender's 0.000 ms; "(0%)" is 0.0
+    assert upload["udp"] == {"jitter_ms": 0.007, "lost_datagrams": 0, "total_datagrams": 58, "loss_percent": 0.0}
+    # 640 KBytes = 655360, the datagram count 20 is not a retransmit count
+    assert upload["intervals"][0] == interval(0.0, 1.0, 5240000, 655360)
+
+
+# --- --timestamps and --title put text before every line -----------------------------------------------------------
+
+def test_timestamps_in_the_default_format():
+    result = parsed("iperf-3.21_tcp_timestamps.txt")
+    assert header(result) == {"iperf_version": None, "protocol": "tcp", "streams": 1, "duration_seconds": 2,
+                              "error": None, "cpu": None}
+    upload = result["upload"]
+    # "Thu Dec  3 12:11:12 2026 [  5]   0.00-2.00 sec  3.13 GBytes ...": round(3360811909.12)
+    assert upload["sender"] == {"bits_per_second": 13500000000, "bytes": 3360811909, "retransmits": 85}
+    assert upload["receiver"] == {"bits_per_second": 13400000000, "bytes": 3360811909}
+    # 1.41 GBytes = round(1513975971.84); 1.72 GBytes = round(1846835937.28)
+    assert upload["intervals"] == [
+        interval(0.0, 1.0, 12100000000, 1513975972, 46, 1436549),
+        interval(1.0, 2.0, 14800000000, 1846835937, 39, 1436549),
+    ]
+
+
+def test_timestamps_in_a_custom_format():
+    upload = parsed("iperf-3.21_tcp_timestamps_format.txt")["upload"]
+    # "2026-12-03T12:11:15 [  5]   0.00-2.00 sec  3.08 GBytes": round(3307124817.92); cwnd 2.25 MBytes = 2359296
+    assert upload["sender"] == {"bits_per_second": 13200000000, "bytes": 3307124818, "retransmits": 63}
+    assert upload["intervals"][0] == interval(0.0, 1.0, 14800000000, 1857573356, 39, 2359296)
+
+
+def test_timestamps_without_a_separator():
+    # --timestamps=%s prints "1796300794[  5] ..." with nothing between the time and the line
+    result = parsed("iperf-3.21_tcp_timestamps_epoch.txt")
+    assert (result["protocol"], result["streams"], result["duration_seconds"]) == ("tcp", 1, 2)
+    # 4.21 GBytes = round(4520453079.04); 2.17 GBytes = round(2330019758.08)
+    assert result["upload"]["sender"] == {"bits_per_second": 18100000000, "bytes": 4520453079, "retransmits": 4}
+    assert result["upload"]["intervals"][0] == interval(0.0, 1.0, 18600000000, 2330019758, 3, 916480)
+
+
+def test_title():
+    result = parsed("iperf-3.21_tcp_title.txt")
+    # "gw-CN01:  [  5]   0.00-2.01 sec  2.96 GBytes  12.7 Gbits/sec   79  sender": round(3178275799.04), 2.01 s measured
+    assert header(result) == {"iperf_version": None, "protocol": "tcp", "streams": 1, "duration_seconds": 2.01,
+                              "error": None, "cpu": None}
+    upload = result["upload"]
+    assert upload["sender"] == {"bits_per_second": 12700000000, "bytes": 3178275799, "retransmits": 79}
+    # 1.47 GBytes = round(1578400481.28); 2.00 MBytes = 2097152
+    assert upload["intervals"][1] == interval(1.0, 2.01, 12600000000, 1578400481, 45, 2097152)
+
+
+PREFIXED = [
+    ("iperf-3.21_tcp_timestamps.txt", r"[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4} "),
+    ("iperf-3.21_tcp_timestamps_format.txt", r"[0-9-]{10}T[0-9:]{8} "),
+    ("iperf-3.21_tcp_timestamps_epoch.txt", r"[0-9]{10}"),
+    ("iperf-3.21_tcp_title.txt", r"gw-CN01:  "),
+]
+
+
+@pytest.mark.parametrize("name, prefix", PREFIXED)
+def test_prefixed_lines_read_like_the_same_lines_without_prefix(name, prefix):
+    text = sample(name)
+    stripped = re.sub("(?m)^" + prefix, "", text)
+    assert stripped != text and parse_iperf(stripped)["upload"]["sender"] is not None
+    assert parse_iperf(text) == parse_iperf(stripped)
+
+
+def test_prefixes_do_not_turn_other_lines_into_data():
+    # a title that looks like a stream id, and verbose lines after a prefix, stay what they are
+    text = sample("iperf-3.21_tcp_bytes_10M_verbose.txt")
+    prefixed = "".join("[12:00:01] " + line for line in text.splitlines(True))
+    assert parse_iperf(prefixed) == parse_iperf(text)
+
+
+# --- --get-server-output: the server's lines are not the client's --------------------------------------------------
+
+def test_server_output_tcp():
+    result = parsed("iperf-3.21_tcp_get_server_output.txt")
+    upload = result["upload"]
+    # the client's two intervals; the server's 0.00-1.00 at 12.0 Gbits/sec and its 2.00-2.00 line are left out
+    # 1.41 GBytes = round(1513975971.84); 1.59 GBytes = round(1707249500.16); 767 KBytes = 785408; 895 KBytes = 916480
+    assert upload["intervals"] == [
+        interval(0.0, 1.0, 12100000000, 1513975972, 23, 785408),
+        interval(1.0, 2.0, 13600000000, 1707249500, 32, 916480),
+    ]
+    # 2.99 GBytes = round(3210488053.76)
+    assert upload["sender"] == {"bits_per_second": 12900000000, "bytes": 3210488054, "retransmits": 55}
+    assert upload["receiver"] == {"bits_per_second": 12800000000, "bytes": 3210488054}
+    assert (result["duration_seconds"], result["download"], result["error"]) == (2, None, None)
+
+
+def test_server_output_udp():
+    upload = parsed("iperf-3.21_udp_get_server_output.txt")["upload"]
+    # the client's 5.23 Mbits/sec first interval (the server printed 5.24) and no server jitter per interval
+    assert upload["intervals"] == [interval(0.0, 1.0, 5230000, 655360), interval(1.0, 2.0, 4980000, 622592)]
+    # 1.22 MBytes = round(1279262.72)
+    assert upload["receiver"] == {"bits_per_second": 5100000, "bytes": 1279263}
+    assert upload["udp"] == {"jitter_ms": 0.093, "lost_datagrams": 0, "total_datagrams": 39, "loss_percent": 0.0}
+
+
+def test_server_output_of_a_reverse_test_with_timestamps_and_title():
+    result = parsed("iperf-3.21_tcp_reverse_get_server_output_title_timestamps.txt")
+    assert result["upload"] is None
+    download = result["download"]
+    # the client receives: no Retr/Cwnd on its lines; the server's lines (17 and 8 retransmits, 1.69 GBytes) are left out
+    # 1.88 GBytes = round(2018634629.12); 1.70 GBytes = round(1825361100.8)
+    assert download["intervals"] == [
+        interval(0.0, 1.0, 16200000000, 2018634629),
+        interval(1.0, 2.0, 14600000000, 1825361101),
+    ]
+    # 3.58 GBytes = round(3843995729.92)
+    assert download["sender"] == {"bits_per_second": 15400000000, "bytes": 3843995730, "retransmits": 25}
+    assert download["receiver"] == {"bits_per_second": 15400000000, "bytes": 3843995730}
+    assert result["duration_seconds"] == 2
+
+
+def test_server_output_of_a_verbose_server_with_its_own_timestamps():
+    # the server ran with -V --timestamps: its Starting Test, Test Complete and summary lines are not the client's
+    result = parsed("iperf-3.21_tcp_title_server_verbose_timestamps.txt")
+    assert header(result) == {"iperf_version": None, "protocol": "tcp", "streams": 1, "duration_seconds": 2,
+                              "error": None, "cpu": None}
+    upload = result["upload"]
+    # 2.14 GBytes = round(2297807503.36); 2.54 GBytes = round(2727304232.96) at the client's 21.8 (server: 21.9)
+    assert upload["intervals"] == [
+        interval(0.0, 1.0, 18300000000, 2297807503, 2, 1047552),
+        interval(1.0, 2.0, 21800000000, 2727304233, 0, 916480),
+    ]
+    # 4.68 GBytes = round(5025111736.32)
+    assert upload["sender"] == {"bits_per_second": 20100000000, "bytes": 5025111736, "retransmits": 2}
+
+
+def test_server_output_3_0():
+    upload = parsed("iperf-3.0.11_tcp_get_server_output.txt")["upload"]
+    # 1.52 GBytes = round(1632087572.48) at 13.1 Gbits/sec (the server's line: 1.45 GBytes at 12.4)
+    assert upload["intervals"][0] == interval(0.0, 1.0, 13100000000, 1632087572, 3, 1047552)
+    assert len(upload["intervals"]) == 2
+    # 3.26 GBytes = round(3500398346.24)
+    assert upload["receiver"] == {"bits_per_second": 14000000000, "bytes": 3500398346}
+
+
+def test_server_output_3_0_udp_with_title():
+    result = parsed("iperf-3.0.11_udp_title_get_server_output.txt")
+    assert (result["protocol"], result["streams"], result["duration_seconds"]) == ("udp", 1, 2)
+    upload = result["upload"]
+    # the one combined summary line of 3.0: 1.13 MBytes = round(1184890.88) with the receiver's loss
+    assert upload["sender"] == {"bits_per_second": 4750000, "bytes": 1184891, "retransmits": None}
+    assert upload["receiver"] is None
+    assert upload["udp"] == {"jitter_ms": 0.017, "lost_datagrams": 0, "total_datagrams": 145, "loss_percent": 0.0}
+    # 552 KBytes = 565248; 608 KBytes = 622592; the server's per-interval jitter lines are left out
+    assert upload["intervals"] == [interval(0.0, 1.0, 4520000, 565248), interval(1.0, 2.0, 4980000, 622592)]
+
+
+def test_server_output_3_12_udp_with_timestamps_and_title():
+    upload = parsed("iperf-3.12_udp_timestamps_title_get_server_output.txt")["upload"]
+    assert upload["receiver"] == {"bits_per_second": 5110000, "bytes": 1279263}
+    assert upload["udp"] == {"jitter_ms": 0.012, "lost_datagrams": 0, "total_datagrams": 39, "loss_percent": 0.0}
+    assert len(upload["intervals"]) == 2
+
+
+def test_lines_after_the_server_output_are_read_again():
+    text = sample("iperf-3.21_tcp_get_server_output.txt") + sample("iperf-3.12_tcp_reverse_omit1.txt")
+    result = parse_iperf(text)
+    assert result["upload"] == parsed("iperf-3.21_tcp_get_server_output.txt")["upload"]
+    assert result["download"] == parsed("iperf-3.12_tcp_reverse_omit1.txt")["download"]
+
+
+# --- tests limited by bytes (-n) or blocks (-k) -------------------------------------------------------------------
+
+def test_3_0_bytes_limited():
+    result = parsed("iperf-3.0.11_tcp_bytes_10M_verbose.txt")
+    # "Starting Test: ... 10485760 bytes to send" states no duration; the sender summary says 0.00-4.20
+    assert header(result) == {
+        "iperf_version": "3.0.11", "protocol": "tcp", "streams": 1, "duration_seconds": 4.2, "error": None,
+        "cpu": {"local_percent": 1.6, "remote_percent": 0.1},
+    }
+    upload = result["upload"]
+    # 10.0 MBytes = 10485760; 9.88 MBytes = round(10359930.88)
+    assert upload["sender"] == {"bits_per_second": 20000000, "bytes": 10485760, "retransmits": 0}
+    assert upload["receiver"] == {"bits_per_second": 19700000, "bytes": 10359931}
+    # the last, short interval: 640 KBytes = 655360; 895 KBytes = 916480
+    assert upload["intervals"][4] == interval(4.0, 4.2, 26200000, 655360, 0, 916480)
+
+
+def test_3_0_blocks_limited():
+    result = parsed("iperf-3.0.11_tcp_blocks_100_verbose.txt")
+    assert (result["protocol"], result["streams"], result["duration_seconds"]) == ("tcp", 1, 2.6)
+    upload = result["upload"]
+    # 12.5 MBytes = 13107200 (100 blocks of 131072); 12.1 MBytes = round(12687769.6)
+    assert upload["sender"] == {"bits_per_second": 40300000, "bytes": 13107200, "retransmits": 0}
+    assert upload["receiver"] == {"bits_per_second": 39100000, "bytes": 12687770}
+    # 3.38 MBytes = round(3544186.88); 1.12 MBytes = round(1174405.12)
+    assert upload["intervals"][2] == interval(2.0, 2.6, 47200000, 3544187, 0, 1174405)
+
+
+def test_3_0_udp_blocks_limited():
+    result = parsed("iperf-3.0.11_udp_blocks_200_verbose.txt")
+    assert header(result) == {
+        "iperf_version": "3.0.11", "protocol": "udp", "streams": 1, "duration_seconds": 13.1, "error": None,
+        "cpu": {"local_percent": 0.4, "remote_percent": 0.0},
+    }
+    upload = result["upload"]
+    # combined 3.0 summary: 1.56 MBytes = round(1635778.56) at 1.00 Mbits/sec
+    assert upload["sender"] == {"bits_per_second": 1000000, "bytes": 1635779, "retransmits": None}
+    assert upload["udp"] == {"jitter_ms": 0.025, "lost_datagrams": 0, "total_datagrams": 199, "loss_percent": 0.0}
+    assert len(upload["intervals"]) == 14
+    # 112 KBytes = 114688 at 917 Kbits/sec; the last 0.10 s: 24.0 KBytes = 24576
+    assert upload["intervals"][0] == interval(0.0, 1.0, 917000, 114688)
+    assert upload["intervals"][13] == interval(13.0, 13.1, 1960000, 24576)
+
+
+def test_3_21_bytes_limited():
+    result = parsed("iperf-3.21_tcp_bytes_10M_verbose.txt")
+    assert header(result) == {
+        "iperf_version": "3.21", "protocol": "tcp", "streams": 1, "duration_seconds": 5, "error": None,
+        "cpu": {"local_percent": 0.4, "remote_percent": 0.1},
+    }
+    upload = result["upload"]
+    # 12.0 MBytes = 12582912
+    assert upload["sender"] == {"bits_per_second": 20100000, "bytes": 12582912, "retransmits": 0}
+    # 2.38 MBytes = round(2495610.88); 1.12 MBytes = round(1174405.12)
+    assert upload["intervals"][1] == interval(1.0, 2.0, 19900000, 2495611, 0, 1174405)
+    assert len(upload["intervals"]) == 5
+
+
+def test_3_21_blocks_limited_with_server_output():
+    result = parsed("iperf-3.21_tcp_blocks_100_verbose.txt")
+    assert (result["iperf_version"], result["protocol"], result["duration_seconds"]) == ("3.21", "tcp", 3)
+    upload = result["upload"]
+    # 14.4 MBytes = round(15099494.4); the server's three intervals are not added to the client's three
+    assert upload["sender"] == {"bits_per_second": 40200000, "bytes": 15099494, "retransmits": 0}
+    assert upload["receiver"] == {"bits_per_second": 40200000, "bytes": 15099494}
+    # 4.88 MBytes = round(5117050.88)
+    assert upload["intervals"][0] == interval(0.0, 1.0, 40800000, 5117051, 0, 1174405)
+    assert len(upload["intervals"]) == 3
+
+
+def test_3_21_udp_bytes_limited():
+    result = parsed("iperf-3.21_udp_bytes_1M_verbose.txt")
+    assert (result["iperf_version"], result["protocol"], result["streams"], result["duration_seconds"]) == ("3.21", "udp", 1, 5)
+    upload = result["upload"]
+    assert upload["receiver"] == {"bits_per_second": 2040000, "bytes": 1279263}
+    assert upload["udp"] == {"jitter_ms": 0.137, "lost_datagrams": 0, "total_datagrams": 39, "loss_percent": 0.0}
+    # 224 KBytes = 229376
+    assert upload["intervals"][2] == interval(2.0, 3.0, 1830000, 229376)
+
+
+# --- duration_seconds: measured, from the summary ------------------------------------------------------------------
+
+def test_duration_is_the_measured_one():
+    text = sample("central-seed_rawOutput.txt").replace("0.00-10.00  sec  11.4 MBytes", "0.00-10.04  sec  11.4 MBytes")
+    assert "0.00-10.04" in text
+    # the Starting Test line asked for 10 s; the sender summary measured 10.04 s
+    assert parse_iperf(text)["duration_seconds"] == 10.04
+
+
+def test_duration_without_a_summary_is_the_requested_one():
+    text = sample("central-seed_rawOutput.txt")
+    assert parse_iperf(text[:text.index("- - - -")])["duration_seconds"] == 10
+
+
+@pytest.mark.parametrize("span, seconds", [("0.30-10.337", 10.04), ("0.00-10.001", 10), ("1.00-3.50", 2.5)])
+def test_duration_is_rounded_to_hundredths(span, seconds):
+    text = sample("central-seed_rawOutput.txt").replace("0.00-10.00  sec  11.4 MBytes", span + "  sec  11.4 MBytes")
+    duration = parse_iperf(text)["duration_seconds"]
+    # 10.337 - 0.30 = 10.037 -> 10.04; 10.001 -> 10.0, a whole number: the int 10
+    assert duration == seconds and type(duration) is type(seconds)
+
+
+def test_duration_of_parallel_streams_comes_from_the_sum_line():
+    text = sample("iperf-3.12_tcp_parallel4.txt").replace("[SUM]   0.00-3.00", "[SUM]   0.00-3.02")
+    assert parse_iperf(text)["duration_seconds"] == 3.02
+
+
+# --- interrupted clients ------------------------------------------------------------------------------------------
+
+def test_interrupted_3_21_client_with_timestamps():
+    result = parsed("iperf-3.21_tcp_interrupt_timestamps.txt")
+    # the error line comes first (stderr is not buffered); the summary says 0.00-1.50
+    assert header(result) == {"iperf_version": None, "protocol": "tcp", "streams": 1, "duration_seconds": 1.5,
+                              "error": "the client has terminated by signal Interrupt(2)", "cpu": None}
+    upload = result["upload"]
+    # 3.76 GBytes = round(4037269258.24); the receiver had no time to report: 0.00 Bytes
+    assert upload["sender"] == {"bits_per_second": 21600000000, "bytes": 4037269258, "retransmits": 9}
+    assert upload["receiver"] == {"bits_per_second": 0, "bytes": 0}
+    # 1.47 GBytes = round(1578400481.28); 1.50 MBytes = 1572864
+    assert upload["intervals"][1] == interval(1.0, 1.5, 25400000000, 1578400481, 2, 1572864)
+
+
+def test_interrupted_3_0_client():
+    result = parsed("iperf-3.0.11_tcp_interrupt.txt")
+    assert (result["error"], result["duration_seconds"]) == ("the client has terminated", 1.41)
+    # 2.75 GBytes = 2952790016; 713 MBytes = 747634688
+    assert result["upload"]["sender"] == {"bits_per_second": 16700000000, "bytes": 2952790016, "retransmits": 4}
+    assert result["upload"]["intervals"][1] == interval(1.0, 1.41, 14500000000, 747634688, 2, 1174405)
+
+
+# --- every kind of error line -------------------------------------------------------------------------------------
+
+CONNECT_3_14 = "unable to connect to server - server may have stopped running or use a different port, firewall issue, etc.: "
+RECEIVE_3_13 = "unable to receive control message - port may not be available, the other side may have stopped running, etc.: "
+ERROR_FIXTURES = [
+    ("iperf-3.0.11_error_busy.txt", "the server is busy running a test. try again later", "server_busy"),
+    ("iperf-3.12_error_busy.txt", "the server is busy running a test. try again later", "server_busy"),
+    ("iperf-3.21_error_busy.txt", "the server is busy running a test. try again later", "server_busy"),
+    ("iperf-3.21_error_busy_timestamps_title.txt", "the server is busy running a test. try again later", "server_busy"),
+    ("iperf-3.0.11_error_busy_race_reset.txt", "unable to receive control message: Connection reset by peer", "server_busy"),
+    ("iperf-3.12_error_busy_race_reset.txt", "unable to receive control message: Connection reset by peer", "server_busy"),
+    ("iperf-3.12_error_control_reset.txt", "unable to receive control message: Connection reset by peer", "server_busy"),
+    ("iperf-3.21_error_busy_race_not_connected.txt", RECEIVE_3_13 + "Transport endpoint is not connected", "server_busy"),
+    ("iperf-3.0.11_error_conn_refused.txt", "unable to connect to server: Connection refused", "server_unreachable"),
+    ("iperf-3.12_error_conn_refused.txt", "unable to connect to server: Connection refused", "server_unreachable"),
+    ("iperf-3.12_error_conn_refused_timestamps.txt", "unable to connect to server: Connection refused", "server_unreachable"),
+    ("iperf-3.21_error_conn_refused.txt", CONNECT_3_14 + "Connection refused", "server_unreachable"),
+    ("iperf-3.21_error_conn_refused_timestamps.txt", CONNECT_3_14 + "Connection refused", "server_unreachable"),
+    ("iperf-3.21_error_conn_refused_title.txt", CONNECT_3_14 + "Connection refused", "server_unreachable"),
+    ("iperf-3.0.11_error_connect_timeout.txt", "unable to connect to server: Connection timed out", "server_unreachable"),
+    ("iperf-3.21_error_connect_timeout.txt", CONNECT_3_14 + "Connection timed out", "server_unreachable"),
+    ("iperf-3.0.11_error_no_route.txt", "unable to connect to server: No route to host", "server_unreachable"),
+    ("iperf-3.21_error_no_route.txt", CONNECT_3_14 + "No route to host", "server_unreachable"),
+    ("iperf-3.0.11_error_network_unreachable.txt", "unable to connect to server: Network is unreachable", "server_unreachable"),
+    ("iperf-3.21_error_network_unreachable.txt", CONNECT_3_14 + "Network is unreachable", "server_unreachable"),
+    ("iperf-3.0.11_error_name_resolution.txt", "unable to connect to server: Resource temporarily unavailable", "server_unreachable"),
+    ("iperf-3.21_error_name_resolution.txt", CONNECT_3_14 + "Resource temporarily unavailable", "server_unreachable"),
+    ("iperf-3.0.11_error_unknown_host.txt", "unable to connect to server: Invalid argument", "server_unreachable"),
+    ("iperf-3.21_error_unknown_host.txt", CONNECT_3_14 + "Invalid argument", "server_unreachable"),
+    ("iperf-3.0.11_error_parameter.txt", "test duration too long (maximum = 86400 seconds)", "test_failed"),
+    ("iperf-3.21_error_parameter.txt", "test duration valid values are 0 to 86400 seconds", "test_failed"),
+    ("iperf-3.0.11_error_option_requires_argument.txt", "option requires an argument -- 't'", "test_failed"),
+    ("iperf-3.21_error_option_requires_argument.txt", "option requires an argument -- 't'", "test_failed"),
+    ("iperf-3.0.11_error_unrecognized_option.txt", "unrecognized option '--frobnicate'", "test_failed"),
+    ("iperf-3.21_error_unrecognized_option.txt", "unrecognized option '--frobnicate'", "test_failed"),
+    ("iperf-3.12_error_invalid_option.txt", "invalid option -- 'j'", "test_failed"),
+    ("iperf-3.21_error_invalid_option.txt", "invalid option -- 'j'", "test_failed"),
+]
+
+
+@pytest.mark.parametrize("name, error, error_type", ERROR_FIXTURES)
+def test_error_fixtures(name, error, error_type):
+    # the usage text after an option error and the timestamp before an error line add nothing
+    assert parsed(name) == {
+        "iperf_version": None, "protocol": None, "streams": None, "duration_seconds": None,
+        "upload": None, "download": None, "error": error, "cpu": None,
+    }
+    assert classify_iperf_error(sample(name)) == error_type
+    assert classify_iperf_error("iperf3: error - " + error) == error_type
+
+
+@pytest.mark.parametrize("line, error", [
+    ("/usr/local/bin/iperf3: unrecognized option '--bidir'", "unrecognized option '--bidir'"),
+    ("iperf3: option '--time' requires an argument", "option '--time' requires an argument"),
+    ("iperf3: illegal option -- j", "illegal option -- j"),
+    ("Thu Dec  3 12:26:28 2026 iperf3: interrupt - the client has terminated by signal Interrupt(2)",
+     "the client has terminated by signal Interrupt(2)"),
+    ("gw1:  iperf3: error - control socket has closed unexpectedly", "control socket has closed unexpectedly"),
+    ("iperf3: create new test error - unable to create a new test", "unable to create a new test"),
+])
+def test_error_line_shapes(line, error):
+    assert parse_iperf(line + "\n")["error"] == error
+
+
+# --- classify_iperf_error --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # busy, however Central words it
+    ("the server is busy running a test. try again later", "server_busy"),
+    ("Server is busy", "server_busy"),
+    ("the server is busy running a test", "server_busy"),
+    ("THE SERVER IS BUSY RUNNING A TEST. TRY AGAIN LATER", "server_busy"),
+    ("Iperf test failed: iperf server busy", "server_busy"),
+    ("Server is currently busy, please retry", "server_busy"),
+    ("busy server", "server_busy"),
+    ("ACCESS_DENIED - Server is busy", "server_busy"),
+    ("iperf3: error - the server is busy running a test. try again later\n", "server_busy"),
+    (b"iperf3: error - the server is busy running a test. try again later", "server_busy"),
+    ("unable to receive control message: Connection reset by peer", "server_busy"),
+    ("UNABLE TO RECEIVE CONTROL MESSAGE - port may not be available, the other side may have stopped running, etc.: "
+     "Transport endpoint is not connected", "server_busy"),
+    # unreachable, in every version's wording; checked before busy
+    ("unable to connect to server: No route to host", "server_unreachable"),
+    ("Unable to connect to server", "server_unreachable"),
+    ("Connection refused", "server_unreachable"),
+    ("connect failed: Network is unreachable", "server_unreachable"),
+    ("Host is unreachable", "server_unreachable"),
+    ("unable to connect to server: Name or service not known", "server_unreachable"),
+    ("unable to connect to server: Temporary failure in name resolution", "server_unreachable"),
+    ("Connection timed out", "server_unreachable"),
+    ("unable to connect stream: Connection refused", "server_unreachable"),
+    ("unable to connect to server busy-gw.example.com: Connection refused", "server_unreachable"),
+    # other iperf3 errors
+    ("the server has terminated", "test_failed"),
+    ("control socket has closed unexpectedly", "test_failed"),
+    ("unable to write to stream socket: Connection reset by peer", "test_failed"),
+    ("iperf3: interrupt - the client has terminated", "test_failed"),
+    ("iperf3: parameter error - test duration too long (maximum = 86400 seconds)", "test_failed"),
+    # no iperf3 error at all
+    (None, None),
+    ("", None),
+    ("   \n", None),
+    (42, None),
+    ("Device rebooted during test", None),
+    ("busy-gw.example.com", None),
+])
+def test_classify_iperf_error(text, expected):
+    assert classify_iperf_error(text) == expected
+
+
+@pytest.mark.parametrize("name", [
+    "central-seed_rawOutput.txt", "iperf-3.21_tcp.txt", "iperf-3.12_bidir.txt", "iperf-3.21_tcp_get_server_output.txt",
+    "iperf-3.0.11_udp_10M.txt",
+])
+def test_a_client_text_without_error_is_not_classified(name):
+    assert classify_iperf_error(sample(name)) is None
+
+
+def test_a_host_name_or_title_is_not_judged_when_iperf3_printed_an_error():
+    text = "busy-server:  Connecting to host busy-server.example.com, port 5201\n" + sample("iperf-3.21_error_conn_refused.txt")
+    assert classify_iperf_error(text) == "server_unreachable"
+    text = "Connecting to host unreachable.example.com, port 5201\n" + sample("iperf-3.21_error_busy.txt")
+    assert classify_iperf_error(text) == "server_busy"
+
+
+def test_a_control_reset_after_measuring_is_a_failed_test():
+    # the reset of a busy server's switch-over comes before any interval; after intervals the test itself broke
+    text = sample("iperf-3.12_tcp_cut_short_kill.txt").replace(
+        "unable to write to stream socket: Connection reset by peer", "unable to receive control message: Connection reset by peer")
+    assert classify_iperf_error(text) == "test_failed"
+    assert classify_iperf_error(sample("iperf-3.12_tcp_cut_short_kill.txt")) == "test_failed"
+    assert classify_iperf_error(sample("iperf-3.12_tcp_cut_short_term.txt")) == "test_failed"
