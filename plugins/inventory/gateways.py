@@ -21,6 +21,10 @@ description:
     C(central_device_function), C(central_last_seen_at). A field Central did not send is V(null).
   - Credentials and tokens are never written into inventory variables or the inventory cache; the cache holds the
     gateway list only.
+  - With O(cache), an entry is found by everything that decides what Central answers - O(base_url), O(api_version),
+    O(token_url), O(client_id), O(sites), O(models), O(online_only) and O(filter) - so a changed option never reads
+    another configuration's gateways; O(query), the naming and grouping options are applied after the cache. A source
+    that authenticates with O(access_token) (which is never part of the entry) gets entries of its own file.
   - Any error from Central (bad credentials, no permission, unreachable) fails the inventory source with a one-line
     message instead of returning an empty inventory.
 author:
@@ -171,6 +175,7 @@ env:
 
 import collections
 import hashlib
+import json
 import os
 import re
 
@@ -196,6 +201,7 @@ except ImportError:
 else:
     HAS_JMESPATH = True
 
+PLUGIN_NAME = "aruba_central.troubleshooting.gateways"
 FILE_NAMES = ("central_gateways.yml", "central_gateways.yaml")
 ALL_GROUP = "gateways"
 HOSTVAR_PREFIX = "central_"
@@ -268,13 +274,39 @@ def apply_query(gateways, expression):
     return selected
 
 
+def cache_identity(params, selection, path):
+    """Everything that decides which gateways Central returns to one inventory source; never a secret or a token.
+
+    ``params`` are the connection options, ``selection`` the options that filter the list at Central (and the
+    filter expression built from them). With a static access token the token is what tells one tenant from another,
+    and it is never part of the key: the source file stands in for it.
+    """
+    token_auth = bool(params.get("access_token"))
+    identity = {
+        "base_url": str(params.get("base_url") or "").strip().rstrip("/"),
+        "api_version": params.get("api_version") or "v1",
+        "token_url": None if token_auth else str(params.get("token_url") or "").strip(),
+        "client_id": None if token_auth else params.get("client_id"),
+        "auth": "access_token" if token_auth else "client_credentials",
+        "source": os.path.abspath(path) if token_auth else None,
+    }
+    identity.update(selection)
+    return identity
+
+
+def cache_key(identity):
+    """The inventory cache key of a :func:`cache_identity`: its full SHA-256, so different ones never meet."""
+    text = json.dumps(identity, sort_keys=True, separators=(",", ":"), default=str)
+    return "%s_%s" % (PLUGIN_NAME, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
 BOOL_OPTIONS = ("validate_certs", "online_only", "group_by_site", "group_by_status", "strict", "cache")
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     """Gateways from HPE Aruba Networking Central."""
 
-    NAME = "aruba_central.troubleshooting.gateways"
+    NAME = PLUGIN_NAME
 
     def verify_file(self, path):
         if not super().verify_file(path):
@@ -302,10 +334,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raw=self.get_option("filter"),
             api_version=api_version)
 
-    def _cache_key(self, path, params, api_filter, page_size):
-        # Only what selects the gateways goes into the key; never a credential.
-        selection = "\n".join(str(part) for part in (params["base_url"], params["api_version"], api_filter, page_size))
-        return self.get_cache_key("%s#%s" % (path, hashlib.sha256(selection.encode("utf-8")).hexdigest()[:16]))
+    def _cache_key(self, path, params, api_filter):
+        # page_size is left out: every page is read, so it never changes the answer.
+        selection = {"filter": api_filter, "raw_filter": self.get_option("filter"), "sites": self.get_option("sites"),
+                     "models": self.get_option("models"), "online_only": self.get_option("online_only")}
+        return cache_key(cache_identity(params, selection, path))
 
     def _fetch(self, params, api_filter, page_size):
         with client_from_params(params) as client:
@@ -320,7 +353,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         params = self._connection_params()
         page_size = self.get_option("page_size")
         api_filter = self._api_filter(params["api_version"])
-        key = self._cache_key(path, params, api_filter, page_size)
+        key = self._cache_key(path, params, api_filter)
         user_cache = self.get_option("cache")
         gateways = None
         if user_cache and use_cache:

@@ -8,9 +8,6 @@
 
 """Connection options shared by every module and plugin, and validators for user input."""
 
-import re
-from urllib.parse import urlsplit
-
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
@@ -21,9 +18,6 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._cen
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_client import CentralClient
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_errors import CentralError
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK
-
-_SERIAL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 # Pass these to AnsibleModule(mutually_exclusive=..., required_together=..., required_one_of=...).
 CONNECTION_MUTUALLY_EXCLUSIVE = [["access_token", "client_id"], ["access_token", "client_secret"]]
@@ -104,36 +98,3 @@ def client_from_params(params, clock=None, session=None):
         session=session,
         token_cache=TokenCache(clock=clock) if client_id and not access_token else None,
     )
-
-
-def _shown(value):
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def validate_serial(value):
-    """Return ``value`` if it is a gateway serial number, else raise ValueError with a one-line message."""
-    if not isinstance(value, str) or not _SERIAL_RE.fullmatch(value):
-        raise ValueError("serial number %s is not valid: use 1 to 64 letters, digits, '-' or '_', starting with a "
-                         "letter or digit (e.g. CNF7G9K001)" % _shown(value))
-    return value
-
-
-def validate_task_id(value):
-    """Return ``value`` if it is a task id (a UUID, any case), else raise ValueError with a one-line message."""
-    if not isinstance(value, str) or not _UUID_RE.fullmatch(value):
-        raise ValueError("task id %s is not valid: use the UUID that ends the location Central returned when the "
-                         "test started (e.g. 8c9f0c1e-4b6a-4f3e-9d2a-1b2c3d4e5f60)" % _shown(value))
-    return value
-
-
-def task_id_from_location(location):
-    """The task id that ends the ``location`` of a 202 answer (``.../iperf/async-operations/<task-id>``)."""
-    if not isinstance(location, str) or not location.strip():
-        raise ValueError("Central's answer has no location to take the task id from (got %s); the test may not have "
-                         "started - check the gateway in Central" % _shown(location))
-    last = urlsplit(location.strip()).path.rstrip("/").rpartition("/")[2]
-    if not _UUID_RE.fullmatch(last):
-        raise ValueError("the location %s from Central does not end with a task id (a UUID); check api_version and "
-                         "base_url" % _shown(location))
-    return last

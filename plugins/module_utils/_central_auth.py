@@ -25,11 +25,14 @@ except ImportError:  # not a POSIX controller: the cache still works, without cr
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_errors import (
+    TLS_HINT,
     CentralError,
+    clean_path,
+    describe_text_body,
     error_from_response,
     http_detail,
+    one_line,
     parse_body,
-    describe_text_body,
     what_failed,
 )
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK
@@ -42,6 +45,12 @@ DEFAULT_EXPIRES_IN = 900.0
 CACHE_DIR_NAME = "aruba_central_troubleshooting"
 _CACHE_VERSION = 1
 _MAX_ENTRY_BYTES = 65536
+# A failed mint is remembered this long, so the forks waiting on it fail at once with its cause.
+FAILURE_MEMORY_SECONDS = 30.0
+# Sleeps between two tries of the cache lock while another fork mints (bounded by the caller's deadline).
+_LOCK_POLL_SECONDS = 0.05
+_PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
+                    "NO_PROXY", "no_proxy")
 
 
 def _same(left, right):
@@ -183,7 +192,7 @@ class TokenCache:
             os.unlink(self.path(key))
 
     @contextlib.contextmanager
-    def _locked(self, key):
+    def _locked(self, key, deadline=None, token_url=None):
         if not HAS_FCNTL:
             yield
             return
@@ -195,16 +204,77 @@ class TokenCache:
             yield
             return
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            self._lock(fd, deadline, token_url)
             yield
         finally:
             os.close(fd)  # closing releases the lock
 
-    def get_or_mint(self, token_url, client_id, client_secret, mint):
+    def _lock(self, fd, deadline, token_url):
+        """Take the lock, waiting for another fork's mint no longer than ``deadline`` (a monotonic time)."""
+        if deadline is None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            return
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                left = deadline - self.clock.monotonic()
+                if left <= 0:
+                    raise CentralError.build(
+                        "getting an access token from %s failed" % clean_path(token_url),
+                        "the time budget ran out while another run on this controller was getting a token", None,
+                        "check that the token endpoint answers (token_url, proxy settings) or allow more time",
+                        error_type="auth", path=token_url, method="POST")
+                self.clock.sleep(min(left, _LOCK_POLL_SECONDS))
+
+    def _failure_path(self, key):
+        return os.path.join(self.directory, key + ".failed")
+
+    def _remember_failure(self, key, client_secret, err):
+        """Keep a failed mint's cause for FAILURE_MEMORY_SECONDS (no secret in it: messages are redacted)."""
+        record = {"version": _CACHE_VERSION, "until": self.clock.time() + FAILURE_MEMORY_SECONDS,
+                  "secret_hash": self.secret_hash(client_secret, key), "message": err.message,
+                  "status": err.status, "error_code": err.error_code, "path": err.path}
+        path = self._failure_path(key)
+        tmp = "%s.%d.tmp" % (path, os.getpid())
+        try:
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
+                json.dump(record, handle)
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+    def _remembered_failure(self, key, client_secret):
+        """The CentralError of a recent failed mint with the same credentials, or None."""
+        try:
+            with open(self._failure_path(key), "r", encoding="utf-8") as handle:
+                record = json.loads(handle.read(_MAX_ENTRY_BYTES))
+            left = float(record["until"]) - self.clock.time()
+            same = _same(record["secret_hash"], self.secret_hash(client_secret, key))
+            message = one_line(record["message"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not same or not 0 < left <= FAILURE_MEMORY_SECONDS:
+            return None
+        ago = FAILURE_MEMORY_SECONDS - left
+        err = CentralError("%s (another run on this controller got this %.0f s ago; not asking again for %.0f s)"
+                           % (message, ago, left), error_type="auth", status=record.get("status"),
+                           error_code=record.get("error_code"), path=record.get("path"), method="POST")
+        return err
+
+    def _forget_failure(self, key):
+        with contextlib.suppress(OSError):
+            os.unlink(self._failure_path(key))
+
+    def get_or_mint(self, token_url, client_id, client_secret, mint, deadline=None):
         """``(access_token, refresh_at, minted)``; ``mint()`` returns ``(access_token, expires_in)``.
 
         ``refresh_at`` is the wall-clock time after which the token should not be used any more.
-        ``minted`` says whether ``mint`` was called.
+        ``minted`` says whether ``mint`` was called. Waiting for another fork's mint ends at ``deadline`` (a
+        monotonic time). A mint that failed is remembered for FAILURE_MEMORY_SECONDS: every fork that would mint
+        with the same credentials in that time fails at once with the same cause.
         """
         key = self.key(token_url, client_id)
         if not self.enabled or not self._usable_dir():
@@ -213,11 +283,22 @@ class TokenCache:
         entry = self._fresh(self._read(key), key, client_secret)
         minted = False
         if entry is None:
-            with self._locked(key):
-                # Another fork may have minted while this one waited for the lock.
+            remembered = self._remembered_failure(key, client_secret)
+            if remembered is not None:
+                raise remembered
+            with self._locked(key, deadline, token_url):
+                # Another fork may have minted, or failed to, while this one waited for the lock.
                 entry = self._fresh(self._read(key), key, client_secret)
                 if entry is None:
-                    entry = self._mint_entry(mint, token_url, client_id, client_secret, key)
+                    remembered = self._remembered_failure(key, client_secret)
+                    if remembered is not None:
+                        raise remembered
+                    try:
+                        entry = self._mint_entry(mint, token_url, client_id, client_secret, key)
+                    except CentralError as err:
+                        self._remember_failure(key, client_secret, err)
+                        raise
+                    self._forget_failure(key)
                     self._write(key, entry)
                     minted = True
         return entry["access_token"], _refresh_at(entry["minted_at"], entry["expires_at"]), minted
@@ -355,7 +436,7 @@ class TokenProvider:
 
         if self._cache is not None:
             self._token, self._refresh_at, _minted = self._cache.get_or_mint(
-                self.token_url, self.client_id, self._client_secret, mint)
+                self.token_url, self.client_id, self._client_secret, mint, deadline)
         else:
             token, expires_in = mint()
             now = self._clock.time()
@@ -386,7 +467,32 @@ class TokenProvider:
         def error_for(status, body):
             return _token_error(status, body, token_url)
 
-        response = self._send("POST", token_url, data, deadline, error_for)
-        token, expires_in = _parse_token_answer(response.content, token_url)
+        try:
+            response = self._send("POST", token_url, data, deadline, error_for)
+            token, expires_in = _parse_token_answer(response.content, token_url)
+        except CentralError as err:
+            # Whatever went wrong, no token means no test: the cause is reported as auth, naming the token URL.
+            raise token_failure(err.redact(self.secrets()), token_url)
         self.minted += 1
         return token, expires_in
+
+
+def proxy_settings(environ=None):
+    """``"HTTPS_PROXY=http://proxy:3128, NO_PROXY=.example.net"`` (user info removed), or ``"none"``."""
+    env = os.environ if environ is None else environ
+    shown = []
+    for name in _PROXY_VARIABLES:
+        value = env.get(name)
+        if value and value.strip():
+            text = clean_path(value.strip()) if "://" in value else one_line(value)
+            shown.append("%s=%s" % (name, text))
+    return ", ".join(shown) or "none"
+
+
+def token_failure(err, token_url, environ=None):
+    """``err`` (from the token request) as an ``auth`` error naming the token URL, and the proxy variables for a
+    connection failure (not for a certificate problem, whose advice stays)."""
+    if err.status is None and err.error_type != "auth" and err.hint != TLS_HINT:
+        err.annotate("; proxy variables in the environment: %s" % proxy_settings(environ),
+                     hint="check token_url (%s), DNS, firewalls and the proxy variables" % clean_path(token_url))
+    return err.reclassify("auth")

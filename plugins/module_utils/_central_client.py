@@ -45,12 +45,15 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._cen
     what_failed,
 )
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_retry import (
+    MAX_SERVER_DELAY,
     Backoff,
     retry_delay_from_headers,
 )
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._rfc3339 import format_rfc3339
 
-__all__ = ["COLLECTION_VERSION", "DEFAULT_TOKEN_URL", "API_VERSIONS", "USER_AGENT", "HAS_REQUESTS", "CentralClient"]
+__all__ = ["COLLECTION_VERSION", "DEFAULT_TOKEN_URL", "API_VERSIONS", "USER_AGENT", "HAS_REQUESTS", "CentralClient",
+           "safe_segment"]
 
 COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "aruba_central.troubleshooting/%s (+ansible-core/%s)" % (COLLECTION_VERSION, ANSIBLE_CORE_VERSION)
@@ -142,6 +145,16 @@ def classify_transport_error(exc):
 _UNSAFE_TOKEN = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
+def safe_segment(value):
+    """``value`` if it can be one path segment of a Central URL (serial numbers, task ids), else a CentralError."""
+    text = value if isinstance(value, str) else None
+    if text is None or not _SEGMENT_RE.fullmatch(text) or text in (".", ".."):
+        raise CentralError.build(
+            "building a Central URL failed", "unsafe path segment %s" % one_line(repr(value))[:80], None,
+            "serial numbers and task ids may only contain letters, digits, '.', '_', ':' and '-'")
+    return text
+
+
 class CentralClient:
     """A client for the Central API: ``get``/``post`` return parsed JSON or raise :class:`CentralError`.
 
@@ -170,9 +183,11 @@ class CentralClient:
 
     The delay is what Central asks for (``Retry-After``; on a 429 also ``X-RateLimit-Reset``), else jittered
     exponential backoff (:class:`Backoff`, 1 s doubling up to 30 s, seeded by ``rng``). When the next wait would
-    pass the deadline the call fails at once: with ``error_type`` ``timeout``, or with the last error's own type
-    when Central itself asked for a longer wait than the time left (e.g. ``rate_limited``). Each request's timeout
-    is ``request_timeout``, shortened to the time left before the deadline.
+    pass the deadline the call fails at once: with ``error_type`` ``timeout``, or, when Central itself named a time
+    past the deadline (a far ``X-RateLimit-Reset``, a long ``Retry-After``; without a deadline, more than
+    ``MAX_SERVER_DELAY``), with the last error's own type (e.g. ``rate_limited``) and a message saying when Central
+    accepts requests again. Such a wait is never started. Each request's timeout is ``request_timeout``, shortened
+    to the time left before the deadline.
 
     ``stats`` counts HTTP requests sent (token requests included), retries (including the resend after a renewed
     token) and tokens minted.
@@ -275,50 +290,56 @@ class CentralClient:
 
     # ---- paths -------------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _check_segment(value):
-        text = value if isinstance(value, str) else None
-        if text is None or not _SEGMENT_RE.fullmatch(text) or text in (".", ".."):
-            raise CentralError.build(
-                "building a Central URL failed", "unsafe path segment %s" % one_line(repr(value))[:80], None,
-                "serial numbers and task ids may only contain letters, digits, '.', '_', ':' and '-'")
-        return text
-
-    def troubleshooting_path(self, serial, *parts):
-        """``/network-troubleshooting/<api_version>/gateways/<serial>/<parts...>``; every segment is checked."""
-        segments = [self._check_segment(item) for item in (serial,) + parts]
-        return "/network-troubleshooting/%s/gateways/%s" % (self.api_version, "/".join(segments))
-
     def monitoring_path(self, *parts):
         """``/network-monitoring/<api_version>/<parts...>`` (e.g. ``monitoring_path("gateways")``)."""
-        segments = [self._check_segment(item) for item in parts]
+        segments = [safe_segment(item) for item in parts]
         return "/".join(["/network-monitoring", self.api_version] + segments)
 
     # ---- requests ----------------------------------------------------------------------------------------------
 
-    def get(self, path, params=None, deadline=None):
-        """GET ``path`` (relative to base_url) and return the parsed JSON answer; retried as described above."""
-        return self._call("GET", path, deadline, params=params)
+    def get(self, path, params=None, deadline=None, classify=None):
+        """GET ``path`` (relative to base_url) and return the parsed JSON answer; retried as described above.
 
-    def post(self, path, json=None, deadline=None):
-        """POST ``json`` to ``path`` and return the parsed JSON answer; retried only when that is safe."""
-        return self._call("POST", path, deadline, json=json)
+        ``classify(status, error_code, api_message)`` lets the caller's API decide the ``error_type`` of an error
+        answer (see ``error_from_response``).
+        """
+        return self._call("GET", path, deadline, classify, params=params)
 
-    def _call(self, method, path, deadline, **kwargs):
+    def post(self, path, json=None, deadline=None, classify=None):
+        """POST ``json`` to ``path`` and return the parsed JSON answer; retried only when that is safe.
+
+        When the request may have reached Central without a usable answer coming back (connection lost after
+        sending, read timeout, a 5xx, a 2xx that is not JSON), the error has ``may_have_run`` set.
+        """
         try:
-            response = self._authorized(method, path, deadline, **kwargs)
+            return self._call("POST", path, deadline, classify, json=json)
+        except CentralError as err:
+            if err.status is not None and (err.status >= 500 or 200 <= err.status < 300):
+                err.may_have_run = True
+            raise
+
+    def token(self, deadline=None):
+        """Make sure a token is at hand (minting one with client credentials if needed); raises ``auth`` errors."""
+        try:
+            self._auth.token(deadline)
+        except CentralError as err:
+            raise err.redact(self._auth.secrets())
+
+    def _call(self, method, path, deadline, classify, **kwargs):
+        try:
+            response = self._authorized(method, path, deadline, classify, **kwargs)
             return self._parse(response, method, path)
         except CentralError as err:
             raise err.redact(self._auth.secrets())
 
-    def _authorized(self, method, path, deadline, **kwargs):
+    def _authorized(self, method, path, deadline, classify, **kwargs):
         if not isinstance(path, str) or not path.startswith("/") or "//" in path:
             raise ValueError("path must be an absolute path below base_url, such as /network-monitoring/v1/gateways, got %r"
                              % (path,))
         url = self.base_url + path
 
         def error_for(status, body):
-            return error_from_response(status, body, path, self.api_version, method)
+            return error_from_response(status, body, path, self.api_version, method, classify)
 
         token = self._auth.token(deadline)
         try:
@@ -408,6 +429,7 @@ class CentralClient:
                 response = self._send(method, url, timeout, **kwargs)
             except _REQUEST_ERRORS as exc:
                 kind, err = self._transport_error(exc, method, url, path, capped)
+                err.may_have_run = not idempotent and kind == _MAYBE_SENT
                 if err.error_type == "timeout":
                     raise err
                 retryable = kind == _UNSENT or (idempotent and kind == _MAYBE_SENT)
@@ -418,25 +440,37 @@ class CentralClient:
                 err = error_for(status, response.content)
                 hint = retry_delay_from_headers(response.headers, self._clock, include_reset=status == 429)
                 err.retry_after = hint
+                if hint is not None:
+                    err.retry_at = self._clock.time() + hint
                 retryable = status == 429 or (idempotent and status in RETRY_STATUSES)
             if not retryable:
                 raise err
+            left = None if deadline is None else deadline - self._clock.monotonic()
+            if hint is not None and hint >= (MAX_SERVER_DELAY if left is None else left):
+                # Central named a time past this call's budget: waiting for it cannot succeed, so do not start.
+                raise self._wait_too_long_error(err, left)
             if retries >= self.max_retries:
                 raise err.annotate(" after %s" % _retries_text(retries)) if retries else err
             delay = hint if hint is not None else self._backoff.delay(retries)
-            if deadline is not None:
-                left = deadline - self._clock.monotonic()
-                if delay >= left:
-                    raise self._deadline_error(err, retries, delay, left, hint is not None, method, path)
+            if left is not None and delay >= left:
+                raise self._deadline_error(err, retries, method, path)
             self._clock.sleep(delay)
             retries += 1
             self._retries += 1
 
     @staticmethod
-    def _deadline_error(err, retries, delay, left, server_asked, method, path):
-        if server_asked and left > 0:
-            return err.annotate("; Central asked to wait %.0f s but only %.0f s are left before the deadline"
-                                % (delay, left))
+    def _wait_too_long_error(err, left):
+        when = "at %s (in %.0f s)" % (format_rfc3339(err.retry_at), err.retry_after)
+        if left is None:
+            note = "; Central accepts requests again only %s" % when
+        else:
+            note = "; Central accepts requests again only %s, after this run's time budget ends (in %.0f s)" % (
+                when, max(0.0, left))
+        hint = "run again after that time" + (", with fewer forks" if err.error_type == "rate_limited" else "")
+        return err.annotate(note, hint=hint)
+
+    @staticmethod
+    def _deadline_error(err, retries, method, path):
         last = err.why or err.message
         if err.detail:
             last = "%s (%s)" % (last, err.detail)

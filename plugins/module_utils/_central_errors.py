@@ -24,6 +24,7 @@ ERROR_TYPES = (
     "auth",
     "forbidden",
     "rate_limited",
+    "no_measurement",
     "api_error",
 )
 
@@ -36,6 +37,8 @@ HINTS = {
     "device_offline": "the gateway is offline in Central; bring it online or leave it out of this run",
     "rate_limited": "Central's rate limit; lower forks or retry later",
     "timeout": "allow more time or retry later",
+    "no_measurement": "Central reported the test complete without any figure; run it again and check the gateway's "
+                      "iperf support if it persists",
 }
 TLS_HINT = "set ca_path to your CA bundle or validate_certs=false for a lab"
 CONNECTION_HINT = "check base_url, DNS, firewalls and proxy settings (HTTPS_PROXY, NO_PROXY)"
@@ -59,7 +62,10 @@ _CODE_TYPES = (
     ("DEVICE_OFFLINE", "device_offline"),
     ("DEVICE_NOT_READY", "device_offline"),
 )
-_STATUS_TYPES = {401: "auth", 403: "forbidden", 409: "device_offline", 429: "rate_limited"}
+_STATUS_TYPES = {401: "auth", 403: "forbidden", 429: "rate_limited"}
+# A 409 is an offline gateway only when Central says so (its code, or its message); other conflicts are api_error.
+_OFFLINE_RE = re.compile(r"\boff-?line\b|not (?:connected|reachable)|disconnected", re.IGNORECASE)
+URL_HINT = "check base_url and api_version (now %s)"
 _QUOTE_CHARS = 80
 _HTML_RE = re.compile(r"<\s*(?:!doctype|html|head|title|body)\b", re.IGNORECASE)
 _SCRIPT_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -119,7 +125,9 @@ class CentralError(Exception):
     """Every failure to talk to Central, with a one-line message and a machine-readable ``error_type``.
 
     ``str(err)`` reads ``"<what failed>: <why> (HTTP 404 HPE_GL_ERROR_NOT_FOUND: Device not found: X) - <what to do>"``.
-    ``error_type`` is one of :data:`ERROR_TYPES`. ``retry_after`` is the delay Central asked for, when it did.
+    ``error_type`` is one of :data:`ERROR_TYPES`. ``retry_after`` is the delay Central asked for, when it did, and
+    ``retry_at`` the wall-clock time (epoch seconds) it named. ``may_have_run`` is True when a request that starts
+    something (a POST) may have reached Central although no usable answer came back.
     """
 
     def __init__(self, message, error_type="api_error", status=None, error_code=None,
@@ -135,6 +143,8 @@ class CentralError(Exception):
         self.path = clean_path(path) if path else None
         self.method = str(method).upper() if method else None
         self.retry_after = retry_after
+        self.retry_at = None
+        self.may_have_run = False
         self.what = self.why = self.detail = self.hint = None
 
     @classmethod
@@ -153,6 +163,18 @@ class CentralError(Exception):
             self.hint = hint or self.hint
             self.message = format_message(self.what, self.why, self.detail, self.hint)
         self.args = (self.message,)
+        return self
+
+    def reclassify(self, error_type, why=None, hint=None):
+        """Give the error another ``error_type`` (and, when given, another reason and advice); returns ``self``."""
+        if error_type not in ERROR_TYPES:
+            raise ValueError("error_type %r is not one of %s" % (error_type, ", ".join(ERROR_TYPES)))
+        self.error_type = error_type
+        if self.what is not None and (why or hint):
+            self.why = why or self.why
+            self.hint = hint or self.hint
+            self.message = format_message(self.what, self.why, self.detail, self.hint)
+            self.args = (self.message,)
         return self
 
     def __str__(self):
@@ -223,23 +245,32 @@ def _classify(status, code, api_message):
         if fragment in code_upper:
             return error_type
     if status == 404:
+        if not code:
+            return None  # no error code: not Central's answer about a device or task, but no such URL
         if "task" in (api_message or "").lower():
             return "task_not_found"
         return "device_not_found"
+    if status == 409:
+        return "device_offline" if _OFFLINE_RE.search(api_message or "") else "api_error"
     return _STATUS_TYPES.get(status, "api_error")
 
 
 def _api_error_why_hint(status, api_version):
     if status == 400:
         return "Central rejected the request", BAD_REQUEST_HINT
+    if status == 404:
+        return "no such URL on this server", URL_HINT % (api_version or "v1")
+    if status == 409:
+        return "Central refused the request because of a conflicting state", \
+            "another operation may be running on the gateway; let it finish and run again"
     if status in (502, 503, 504):
         return "Central is unavailable", UNAVAILABLE_HINT
     if status is not None and status >= 500:
         return "Central reported an internal error", SERVER_ERROR_HINT
-    return "unexpected answer from Central", "check base_url and api_version (now %s)" % (api_version or "v1")
+    return "unexpected answer from Central", URL_HINT % (api_version or "v1")
 
 
-def error_from_response(status, body, path, api_version=None, method=None):
+def error_from_response(status, body, path, api_version=None, method=None, classify=None):
     """Turn a non-2xx answer from Central into a :class:`CentralError`.
 
     ``body`` is the answer's text, bytes or already parsed JSON. Central's errors look like
@@ -247,20 +278,19 @@ def error_from_response(status, body, path, api_version=None, method=None):
     ``{"errorCode": "HPE_GRAVITY_DEVICE_NOT_FOUND", ...}`` (v1alpha1); an OAuth token endpoint answers
     ``{"error": "invalid_client", "error_description": "..."}``. Anything else (an HTML page from a proxy,
     an empty body) is reported as such, quoting at most 80 characters of it.
+
+    ``classify(status, error_code, api_message)`` may decide the ``error_type`` of a JSON error answer for one API
+    (it returns None to leave it to the rules here). A 404 without an error code is a wrong URL (``api_error``,
+    "check base_url and api_version"), never an unknown device or task.
     """
     what = what_failed(method, path)
     data, text = parse_body(body)
     if data is None:
-        if status == 404:
-            why = "no such URL on this server"
-            hint = "check base_url and api_version (now %s)" % (api_version or "v1")
-            error_type = "api_error"
+        error_type = _STATUS_TYPES.get(status, "api_error")
+        if error_type == "api_error":
+            why, hint = _api_error_why_hint(status, api_version)
         else:
-            error_type = _STATUS_TYPES.get(status, "api_error")
-            if error_type == "api_error":
-                why, hint = _api_error_why_hint(status, api_version)
-            else:
-                why, hint = _WHY[error_type], HINTS[error_type]
+            why, hint = _WHY[error_type], HINTS[error_type]
         detail = "HTTP %s with %s" % (status, describe_text_body(text))
         return CentralError.build(what, why, detail, hint, error_type=error_type, status=status,
                                   path=path, method=method)
@@ -269,7 +299,8 @@ def error_from_response(status, body, path, api_version=None, method=None):
     code = str(code) if code is not None else None
     api_message = data.get("message") or data.get("error_description") or data.get("detail")
     api_message = one_line(api_message) if api_message is not None else None
-    error_type = _classify(status, code, api_message)
+    error_type = (classify(status, code, api_message) if classify else None) or _classify(status, code, api_message) \
+        or "api_error"
     if error_type == "api_error":
         why, hint = _api_error_why_hint(status, api_version)
     else:

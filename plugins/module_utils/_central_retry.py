@@ -11,16 +11,15 @@
 import math
 import random
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 
-# A server hint above this is clamped: the caller's deadline bounds the wait anyway.
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._rfc3339 import parse_rfc3339
+
+# The longest wait a server may ask for that is honoured when the caller set no deadline of its own.
 MAX_SERVER_DELAY = 300.0
 
 _NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
-_RFC3339_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:?\d{2})$"
-)
 _EPOCH_SECONDS = 1e9   # 2001-09-09: smaller numbers are a number of seconds to wait
 _EPOCH_MILLIS = 1e12   # larger numbers are epoch milliseconds
 
@@ -89,25 +88,6 @@ def _parse_http_date(value):
     return moment.timestamp()
 
 
-def _parse_rfc3339(value):
-    match = _RFC3339_RE.fullmatch(value)
-    if not match:
-        return None
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    if zone in ("Z", "z"):
-        tz = timezone.utc
-    else:
-        sign = -1 if zone[0] == "-" else 1
-        digits = zone[1:].replace(":", "")
-        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-    try:
-        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
-                          int((fraction or "0")[:6].ljust(6, "0")), tzinfo=tz)
-    except ValueError:
-        return None
-    return moment.timestamp()
-
-
 def _retry_after(value, now):
     if _NUMBER_RE.fullmatch(value):
         return float(value)
@@ -123,7 +103,7 @@ def _reset(value, now):
         if number >= _EPOCH_SECONDS:
             return number - now
         return number
-    moment = _parse_rfc3339(value)
+    moment = parse_rfc3339(value)
     if moment is None:
         moment = _parse_http_date(value)
     return None if moment is None else moment - now
@@ -137,14 +117,15 @@ def _remaining_is_positive(value):
 
 
 def retry_delay_from_headers(headers, clock, include_reset=True):
-    """Seconds the server asks us to wait before retrying, clamped to ``0..MAX_SERVER_DELAY``, or ``None``.
+    """Seconds the server asks us to wait before retrying (0 or more, not capped), or ``None``.
 
     Header names are matched in any case. ``Retry-After`` wins, as delta-seconds or an HTTP-date. With
     ``include_reset`` (use it for HTTP 429, not for a 503), ``X-RateLimit-Reset`` (or the GreenLake
     ``RateLimit-Reset``) is read next: an RFC 3339 timestamp (Central's documented form), an epoch in seconds or
     milliseconds, or a small number of seconds. A reset is ignored when ``X-RateLimit-Remaining`` says requests are
     left, because then the 429 came from some other limit than the window that resets. ``clock.time()`` is "now".
-    Unparseable values are ignored.
+    Unparseable values are ignored. The delay is not capped: whether to wait that long is the caller's decision
+    (a wait that ends past its deadline is not started).
     """
     lowered = _lower_headers(headers)
     now = clock.time()
@@ -158,6 +139,6 @@ def retry_delay_from_headers(headers, clock, include_reset=True):
             value = lowered.get("x-ratelimit-reset", lowered.get("ratelimit-reset"))
             if value is not None:
                 delay = _reset(str(value).strip(), now)
-    if delay is None or math.isnan(delay):
+    if delay is None or not math.isfinite(delay):
         return None
-    return max(0.0, min(float(delay), MAX_SERVER_DELAY))
+    return max(0.0, float(delay))

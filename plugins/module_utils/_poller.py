@@ -10,10 +10,15 @@ knows: the expected total wall time of the test (Central's set-up time plus the 
 tests when possible), the time already elapsed and, when Central reports it, ``progressPercent``. Far from the
 expected end it polls rarely; near it, every ``min_interval`` seconds, so a completion is noticed within about a
 second without hammering the API. When the test runs late, the interval grows slowly again. The wait never goes
-past ``timeout``: on timeout the last body seen is returned with ``timed_out=True``.
+past ``timeout``: on timeout the last body seen is returned with ``timed_out=True``. A status the collection does not
+know ends the wait at once, like a finished one: waiting longer would not make it a measurement.
 """
 
-TERMINAL_STATUSES = frozenset(("COMPLETED", "FAILED"))
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._troubleshooting_api import (
+    FINISHED,
+    UNKNOWN,
+    task_state,
+)
 
 
 class PollOutcome:
@@ -32,8 +37,9 @@ class PollOutcome:
         return "PollOutcome(status=%r, timed_out=%r, polls=%d, waited=%.1f)" % (status, self.timed_out, self.polls, self.waited)
 
 
-def is_terminal(body):
-    return isinstance(body, dict) and isinstance(body.get("status"), str) and body["status"] in TERMINAL_STATUSES
+def is_done(body):
+    """True when waiting longer cannot change the answer: the test finished, or its status is unknown."""
+    return task_state(body) in (FINISHED, UNKNOWN)
 
 
 def _progress(body):
@@ -75,7 +81,7 @@ def plan_next_delay(body, elapsed, expected_seconds, confident, min_interval=1.0
 
 def wait_for_task(fetch, clock, timeout, expected_seconds=None, first_check=0.0, confident=False,
                   min_interval=1.0, max_interval=15.0, started_at=None):
-    """Poll ``fetch(deadline)`` until the task is COMPLETED or FAILED, or ``timeout`` seconds have passed.
+    """Poll ``fetch(deadline)`` until the task is done (:func:`is_done`) or ``timeout`` seconds have passed.
 
     ``fetch`` returns the task body (a dict) and raises ``CentralError`` on API failures (which propagate).
     ``started_at`` is the monotonic time the test was started (default: now); ``first_check`` is the delay
@@ -94,7 +100,7 @@ def wait_for_task(fetch, clock, timeout, expected_seconds=None, first_check=0.0,
         body = fetch(deadline)
         polls += 1
         now = clock.monotonic()
-        if is_terminal(body):
+        if is_done(body):
             return PollOutcome(body, False, polls, now - begin)
         if now >= deadline:
             return PollOutcome(body, True, polls, now - begin)

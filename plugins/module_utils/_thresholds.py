@@ -21,7 +21,9 @@ Threshold semantics (each unset threshold, None or an empty string, is not check
 
 A threshold that does not apply to the protocol (UDP limits on a TCP test, retransmits on UDP) is listed in
 ``skipped_checks`` with the reason, never counted as passed or failed. A threshold that applies but whose number
-is missing from the result is a failed check: a validation run must not pass on numbers it did not see.
+is missing from the result is not met and cannot be judged: the verdict is ``ERROR`` (reason ``no_measurement``,
+with a hint saying why the figure is missing), unless another check measured a miss (then ``FAIL``). A validation
+run never passes on numbers it did not see.
 """
 
 import math
@@ -43,6 +45,7 @@ except ImportError:
 DIRECTIONS = ("upload", "download")
 NOT_RUN = "not_run"
 THRESHOLD = "threshold"
+NO_MEASUREMENT = "no_measurement"
 
 # name -> (kind, lower bound, upper bound); kind "number" or "count" (a whole number).
 THRESHOLDS = {
@@ -72,6 +75,7 @@ _ERROR_HINTS = {
     "auth": "Central rejected the credentials",
     "forbidden": "the API client may not run troubleshooting tests",
     "rate_limited": "Central's rate limit was hit",
+    NO_MEASUREMENT: "the test completed without the figures the thresholds need",
     "api_error": "the Central API call failed",
 }
 
@@ -310,10 +314,43 @@ _METRICS = {
     "loss_percent": ("loss", " %", format_limit),
     "jitter_ms": ("jitter", " ms", format_limit),
 }
-_MISSING_HINTS = {
-    "retransmits": "only Central's raw output carries them: keep include_raw_output on",
-    "stalled_intervals": "the result has no per-interval numbers",
-}
+_UDP_METRICS = ("loss_percent", "jitter_ms")
+
+
+def _raw_state(result):
+    """What Central sent for the figures: "none" (neither text nor output), "no_text" or "text"."""
+    if isinstance(result.get("raw_output"), str) and result["raw_output"].strip():
+        return "text"
+    return "no_text" if isinstance(result.get("output"), dict) else "none"
+
+
+def missing_reason(result, direction, metric, numbers):
+    """Why ``metric`` of ``direction`` is not in the result, as one true clause (not a guess)."""
+    raw = _raw_state(result)
+    if numbers is None:
+        if direction == "download":
+            if result.get("include_reverse") is False:
+                return "the test ran without include_reverse, so the download was not measured"
+            if raw == "text":
+                return "Central's iperf3 text has no report of the reverse direction"
+            return "Central sent no iperf3 text (rawOutput), the only place the reverse direction is reported"
+        if raw == "none":
+            return "Central's answer has neither rawOutput nor output figures"
+        return "neither Central's iperf3 text nor its output strings carry the upload"
+    if metric == "retransmits":
+        if raw != "text":
+            return "only iperf3's text carries retransmits and Central sent none (keep include_raw_output on)"
+        return "iperf3's text has no sender summary with them (the text was cut short)"
+    if metric == "stalled_intervals":
+        return "the result has no per-interval figures"
+    if metric in _UDP_METRICS:
+        if raw != "text":
+            return "only iperf3's text carries UDP loss and jitter and Central sent none (keep include_raw_output on)"
+        return "iperf3's text has no UDP receiver summary"
+    role = "receiver" if metric == "receiver_mbps" else "sender"
+    if raw == "text":
+        return "iperf3's text has no %s summary (cut short?) and Central's output has no %sBandwidth" % (role, role)
+    return "Central's output has no %sBandwidth and it sent no iperf3 text" % role
 
 
 def _shown_pair(measured, limit, formatter):
@@ -324,17 +361,17 @@ def _shown_pair(measured, limit, formatter):
     return shown, format_limit(limit)
 
 
-def threshold_check(name, direction, metric, operator, limit, numbers):
-    """One evaluated threshold (the record the verdict lists under ``checks``); ``numbers`` is the direction's."""
+def threshold_check(name, direction, metric, operator, limit, numbers, result=None):
+    """One evaluated threshold (the record the verdict lists under ``checks``); ``numbers`` is the direction's.
+
+    A missing figure gives ``passed: false`` and ``missing: true``, with :func:`missing_reason` in the message.
+    """
     label, unit, formatter = _METRICS[metric]
     where = "%s %s" % (direction, label)
     measured = (numbers or {}).get(metric)
-    if measured is None:
-        if numbers is None:
-            hint = "the test needs include_reverse" if direction == "download" else "the result has no numbers for it"
-            why = "%s was not measured (%s)" % (direction, hint)
-        else:
-            why = "%s is not in the result (%s)" % (where, _MISSING_HINTS.get(metric, "iperf did not report it"))
+    missing = measured is None
+    if missing:
+        why = "%s was not measured (%s)" % (where, missing_reason(result or {}, direction, metric, numbers))
         passed, message = False, "%s: %s; limit %s %s%s" % (name, why, operator, format_limit(limit), unit)
     else:
         passed = measured >= limit if operator == ">=" else measured <= limit
@@ -342,7 +379,7 @@ def threshold_check(name, direction, metric, operator, limit, numbers):
         sign = operator if passed else ("<" if operator == ">=" else ">")
         message = "%s %s%s %s %s%s" % (where, shown, unit, sign, limit_text, unit)
     return {"name": name, "direction": direction, "metric": metric, "measured": measured, "limit": limit,
-            "operator": operator, "passed": passed, "message": message}
+            "operator": operator, "passed": passed, "missing": missing, "message": message}
 
 
 def _expected_directions(result, measurements):
@@ -384,7 +421,7 @@ def threshold_checks(result, measurements, limits):
                 if limits[name] is not None and protocol != not_for.get(name):
                     rules.append((name, metric, "<=", limits[name]))
         for name, metric, operator, limit in rules:
-            checks.append(threshold_check(name, direction, metric, operator, limit, measurements[direction]))
+            checks.append(threshold_check(name, direction, metric, operator, limit, measurements[direction], result))
     return checks, skipped
 
 
@@ -512,10 +549,15 @@ def evaluate(result, thresholds, checks=None, serial_number=None, variable_prefi
         return record
     evaluated, skipped = threshold_checks(result, record["measurements"], limits)
     evaluated += [user_check(check, result) for check in user_checks]
-    failed = [check for check in evaluated if not check["passed"]]
+    failed = [check for check in evaluated if not check["passed"] and not check.get("missing")]
+    missing = [check for check in evaluated if check.get("missing")]
     record.update(checks=evaluated, skipped_checks=skipped)
     if failed:
-        record.update(verdict="FAIL", reason=THRESHOLD, message=one_line("; ".join(c["message"] for c in failed)))
+        record.update(verdict="FAIL", reason=THRESHOLD,
+                      message=one_line("; ".join(c["message"] for c in failed + missing)))
+    elif missing:
+        record.update(reason=NO_MEASUREMENT, error_type=NO_MEASUREMENT,
+                      message=one_line("%s: %s" % (NO_MEASUREMENT, "; ".join(c["message"] for c in missing))))
     else:
         record.update(verdict="PASS", reason=None, message=one_line(_pass_message(evaluated, record["measurements"])))
     return record

@@ -19,9 +19,17 @@ description:
     measurement. The module keeps the other runs on this controller off that endpoint for a short while (the test's
     O(duration), between 10 and 120 seconds), waits a random 2 to 8 seconds, and starts the test again on another
     endpoint when there is one, up to O(busy_retries) times; only then does it fail with C(error_type=server_busy).
-  - Every option is checked against Central's limits before any request is sent.
-  - A test is a success only when it C(COMPLETED) with an output and no failure reason; anything else makes the module
-    fail with a one-line message and RV(error_type), and still returns what it saw.
+  - Every option is checked against Central's limits before any request is sent. The token is obtained before an
+    iperf server is leased, so a token problem never holds a server and is reported as C(error_type=auth).
+  - The whole run has one time budget, O(server_wait_timeout) for waiting for a free endpoint plus O(wait_timeout)
+    for everything else; the module ends within their sum plus one O(request_timeout).
+  - When the answer to the start is lost after the request went out (connection lost, a 5xx, an answer that cannot
+    be followed), the module asks Central which tests the gateway has (list-tasks, C(v1) only) before anything else,
+    and follows the test it started; it starts the test again only when Central lists none. It never puts a second
+    test on the gateway.
+  - A test is a success only when it C(COMPLETED) with at least one measured figure and no failure reason; a test
+    Central reports complete without any figure fails with C(error_type=no_measurement). Anything else makes the
+    module fail with a one-line message and RV(error_type), and still returns what it saw.
 author:
   - Collection contributors (@aruba-central-troubleshooting)
 extends_documentation_fragment:
@@ -117,8 +125,9 @@ options:
     default: 3
   server_wait_timeout:
     description:
-      - How many seconds to wait for a free endpoint of the pool (for each start of the test) before failing with
-        C(error_type=server_busy).
+      - How many seconds the run may wait in total for a free endpoint of the pool (over every start of the test)
+        before failing with C(error_type=server_busy). Forks waiting for an endpoint are served in the order they
+        started waiting.
       - A run waits about (forks / endpoints - 1) times the wall time of one test when every fork tests at once.
     type: float
     default: 600
@@ -132,9 +141,10 @@ options:
     type: path
 notes:
   - C(changed) is V(true) when a test was started (a test uses bandwidth on the gateway's uplink), V(false) otherwise.
-  - Default O(wait_timeout) is 48 seconds of Central set-up, plus O(duration) (twice with O(include_reverse)),
-    plus 60 seconds; for a default 10-second test, 118 seconds. It counts from each start of the test, not from the
-    wait for a free endpoint.
+  - Default O(wait_timeout) is learnt on the controller from how long earlier tests of the same length took against
+    the same Central (a high percentile plus a margin; tests that timed out count too), and is never below 48 seconds
+    of Central set-up, plus O(duration) (twice with O(include_reverse)), plus 60 seconds; for a default 10-second
+    test, at least 118 seconds. RV(wait_timeout) says which value the run used.
   - With O(wait=false) the module returns once Central accepted the test; collect the result with
     M(aruba_central.troubleshooting.gateway_iperf_result). The lease on the iperf server ends when the module returns,
     so the server is not protected from the next run. Use O(wait=true) with O(server_pool) or parallel runs.
@@ -247,10 +257,15 @@ error_type:
   description:
     - Why the test could not be measured, machine-readable; absent on success.
     - One of V(test_failed), V(server_busy), V(server_unreachable), V(device_offline), V(device_not_found),
-      V(task_not_found), V(timeout), V(auth), V(forbidden), V(rate_limited), V(api_error).
+      V(task_not_found), V(timeout), V(auth), V(forbidden), V(rate_limited), V(no_measurement), V(api_error).
   returned: on failure
   type: str
   sample: device_offline
+wait_timeout:
+  description: The O(wait_timeout) of the run in seconds, the one given or the learnt default.
+  returned: when the run started
+  type: float
+  sample: 118.0
 api_error:
   description: Central's error answer when an API call failed (C(error_type), C(status), C(error_code), C(api_message), C(path)).
   returned: when an API call failed
@@ -281,7 +296,8 @@ ansible_facts:
           type: str
           returned: always
         succeeded:
-          description: V(true) only when the test C(COMPLETED) with an output, no C(failReason) and no iperf3 error.
+          description: V(true) only when the test C(COMPLETED) with at least one measured figure, no C(failReason)
+            and no iperf3 error.
           type: bool
           returned: always
         error_type:
@@ -320,7 +336,6 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._cen
     CONNECTION_REQUIRED_TOGETHER,
     client_from_params,
     connection_argument_spec,
-    validate_serial,
 )
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_errors import CentralError
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK
@@ -334,11 +349,9 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._ipe
     IperfRunner,
     check_gateway,
 )
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_task import (
-    TaskWaiter,
-    default_wait_timeout,
-)
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_wait import TaskWaiter
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._server_pool import ServerPool
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._troubleshooting_api import validate_serial
 
 
 def argument_spec():
@@ -381,7 +394,6 @@ def main():
         pool = ServerPool(endpoints, lock_dir=params["lease_dir"], clock=SYSTEM_CLOCK)
     except ValueError as exc:
         module.fail_json(msg=str(exc), attempts=[])
-    wait_timeout = options["wait_timeout"] or default_wait_timeout(request["duration"], request["include_reverse"])
     what = describe(request, endpoints)
 
     try:
@@ -402,10 +414,10 @@ def main():
                     "start a test on the same endpoint; use wait=true with server_pool")
     runner = IperfRunner(client, pool, TaskWaiter(client, SYSTEM_CLOCK), SYSTEM_CLOCK,
                          busy_retries=options["busy_retries"], server_wait_timeout=options["server_wait_timeout"])
-    run = runner.run(serial, request, wait=params["wait"], wait_timeout=wait_timeout)
+    run = runner.run(serial, request, wait=params["wait"], wait_timeout=options["wait_timeout"])
 
     response = dict(changed=run.started, attempts=run.attempts)
-    for key in ("task_id", "location", "status", "server"):
+    for key in ("task_id", "location", "status", "server", "wait_timeout"):
         if getattr(run, key) is not None:
             response[key] = getattr(run, key)
     if run.result is not None:

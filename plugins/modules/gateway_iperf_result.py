@@ -10,12 +10,19 @@ description:
   - Looks up one gateway iperf test (an async operation of Central's C(network-troubleshooting) API) by its task id,
     waits until Central reports it C(COMPLETED) or C(FAILED), and returns the result as numbers in
     RV(ansible_facts.gateway_iperf), the same structure M(aruba_central.troubleshooting.gateway_iperf) returns.
-  - A test is a success only when it C(COMPLETED) with an output and no failure reason. A test that Central reports as
-    C(COMPLETED) with a C(failReason) or without output (for example because the iperf server was busy) makes the
-    module fail, with RV(error_type) saying why. A test still running when O(wait_timeout) passes fails with
+  - A test is a success only when it C(COMPLETED) with at least one measured figure and no failure reason. A test
+    that Central reports as C(COMPLETED) with a C(failReason) (for example because the iperf server was busy) makes
+    the module fail, with RV(error_type) saying why; one without any figure fails with C(error_type=no_measurement).
+    A status Central does not document (for example C(CANCELLED)) ends the wait at once with C(error_type=api_error)
+    naming it; statuses are read in any letter case. A test still running when O(wait_timeout) passes fails with
     C(error_type=timeout) and still returns the last state seen.
-  - Central's raw iperf3 text is parsed when present (it carries retransmits, congestion window and UDP loss);
-    otherwise the numbers come from Central's parsed C(output) strings.
+  - An answer worth asking again (a 5xx, no answer, a C(200) that cannot be read) is asked again, up to three times in
+    a row, within O(wait_timeout).
+  - The module ends within O(wait_timeout) plus one O(request_timeout), whatever Central answers.
+  - Each figure comes from Central's raw iperf3 text when the text carries it (retransmits, congestion window, UDP
+    loss are only there), else from Central's C(output) strings, figure by figure; each direction's C(sources) says
+    where each figure came from (V(raw_output), V(output), or V(derived) for the receiver of an iperf 3.0 UDP test,
+    computed from the datagrams sent and lost).
   - Use it to collect a test started with O(aruba_central.troubleshooting.gateway_iperf#module:wait=false), or one
     started elsewhere (the Central UI, another job).
 author:
@@ -93,7 +100,7 @@ error_type:
   description:
     - Why the test could not be measured, machine-readable; absent on success.
     - One of V(test_failed), V(server_busy), V(server_unreachable), V(device_offline), V(device_not_found),
-      V(task_not_found), V(timeout), V(auth), V(forbidden), V(rate_limited), V(api_error).
+      V(task_not_found), V(timeout), V(auth), V(forbidden), V(rate_limited), V(no_measurement), V(api_error).
   returned: on failure
   type: str
   sample: server_busy
@@ -121,7 +128,8 @@ ansible_facts:
           type: str
           returned: always
         succeeded:
-          description: V(true) only when the test C(COMPLETED) with an output, no C(failReason) and no iperf3 error.
+          description: V(true) only when the test C(COMPLETED) with at least one measured figure, no C(failReason)
+            and no iperf3 error.
           type: bool
           returned: always
         error_type:
@@ -167,8 +175,10 @@ ansible_facts:
           type: int
           returned: always
         duration_seconds:
-          description: Length of the test in seconds.
-          type: int
+          description:
+            - Length of the test in seconds as measured (the end of iperf3's summary, for example V(10.04)); the
+              requested duration when the text has no summary.
+          type: float
           returned: always
         include_reverse:
           description:
@@ -204,6 +214,15 @@ ansible_facts:
               description: Per-stream intervals and summaries, only with several streams.
               type: list
               elements: dict
+            sources:
+              description:
+                - Where each figure came from, C(sender) and C(receiver) (each with C(bits_per_second), C(bytes) and,
+                  for the sender, C(retransmits)) and C(intervals); each V(raw_output) (Central's iperf3 text),
+                  V(output) (Central's output strings), V(derived) (an iperf 3.0 UDP receiver computed from the
+                  datagrams sent and lost) or V(null) (not measured).
+              type: dict
+              sample: {sender: {bits_per_second: raw_output, bytes: raw_output, retransmits: raw_output},
+                       receiver: {bits_per_second: output, bytes: output}, intervals: raw_output}
         download:
           description: The reverse direction (the server sending to the gateway), same shape as RV(ansible_facts.gateway_iperf.upload).
           type: dict
@@ -220,39 +239,34 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._budget import RunBudget
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_args import (
     CONNECTION_MUTUALLY_EXCLUSIVE,
     CONNECTION_REQUIRED_ONE_OF,
     CONNECTION_REQUIRED_TOGETHER,
     client_from_params,
     connection_argument_spec,
-    task_id_from_location,
-    validate_serial,
-    validate_task_id,
 )
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_errors import CentralError
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_request import seconds_option
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_task import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_wait import (
+    DEFAULT_RESULT_WAIT_TIMEOUT,
     TaskWaiter,
     outcome_failure,
 )
-
-
-def serial_from_location(location):
-    parts = [p for p in (location or "").split("/") if p]
-    try:
-        return parts[parts.index("gateways") + 1]
-    except (ValueError, IndexError):
-        raise ValueError("location %r is not a gateway iperf task path (.../gateways/<serial>/iperf/async-operations/<task-id>)" % location)
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._troubleshooting_api import (
+    parse_location,
+    validate_serial,
+    validate_task_id,
+)
 
 
 def resolve_target(params):
     """(serial_number, task_id) from the options, validated before any URL is built."""
     serial, task_id, location = params["serial_number"], params["task_id"], params["location"]
     if location:
-        task_id = task_id_from_location(location)
-        from_location = validate_serial(serial_from_location(location))
+        from_location, task_id = parse_location(location)
         if serial and validate_serial(serial) != from_location:
             raise ValueError("serial_number %r does not match the serial %r in location" % (serial, from_location))
         serial = from_location
@@ -280,16 +294,22 @@ def main():
     params = module.params
     try:
         serial, task_id = resolve_target(params)
-        seconds_option("wait_timeout", params["wait_timeout"])
+        wait_timeout = seconds_option("wait_timeout", params["wait_timeout"]) or DEFAULT_RESULT_WAIT_TIMEOUT
     except ValueError as exc:
         module.fail_json(msg=str(exc))
 
+    budget = RunBudget(SYSTEM_CLOCK, wait_timeout)
     try:
         client = client_from_params(params, clock=SYSTEM_CLOCK)
         if client.tls_warning:
             module.warn(client.tls_warning)
-        result, outcome = TaskWaiter(client, SYSTEM_CLOCK).wait(
-            serial, task_id, wait=params["wait"], wait_timeout=params["wait_timeout"])
+        waiter = TaskWaiter(client, SYSTEM_CLOCK)
+        if params["wait"]:
+            result, outcome = waiter.wait(serial, task_id, budget.deadline)
+            failure = outcome_failure(result, outcome)
+        else:
+            result = waiter.look(serial, task_id, budget.deadline)
+            failure = outcome_failure(result, None) if result["error_type"] else None
     except CentralError as exc:
         module.fail_json(msg=str(exc), task_id=task_id, error_type=exc.error_type, api_error=exc.to_dict())
     except ValueError as exc:
@@ -297,11 +317,9 @@ def main():
 
     for warning in client.warnings:
         module.warn(warning)
-    failure = outcome_failure(result, outcome, params["wait_timeout"])
     response = dict(changed=False, task_id=task_id, status=result["status"], ansible_facts=dict(gateway_iperf=result))
     if failure:
         msg, error_type = failure
-        result["error_type"] = error_type
         module.fail_json(msg=msg, error_type=error_type, **response)
     module.exit_json(**response)
 

@@ -51,9 +51,10 @@ def _resolved(faults):
 SHARED_GATEWAYS = [gateway(serial) for serial in (
     "CNOK0001", "CNOK0002", "CNSTUCK01", "CNMALF01", "CNHTML01", "CNDROP01", "CNSLOW01", "CN429A01", "CN429L01",
     "CN500P01", "CNS503001", "CNSDROP01", "CNSMALF01", "CNSECRET1")]
-SHARED_GATEWAYS += [gateway("CNVANISH1", setup_delay_s=600.0), dict(gateway("CNOFF0001"), status="Offline")]
+SHARED_GATEWAYS += [gateway("CNVANISH1", setup_delay_s=600.0), dict(gateway("CNOFF0001"), status="Offline"),
+                    gateway("CNSTUCK02"), gateway("CNSTUCK03")]
 SHARED_FAULTS = {
-    "stuck_running": ["CNSTUCK01"],
+    "stuck_running": ["CNSTUCK01", "CNSTUCK02", "CNSTUCK03"],
     "vanish_tasks": ["CNVANISH1"],
     "serials": {
         "CNMALF01": {"result": {"malformed_json": 1.0}},
@@ -71,6 +72,10 @@ SHARED_FAULTS = {
 # Set-up takes 12 s at SPEED 50, so the first polls see the test still INITIATED.
 SLOW_SETUP = [gateway("CNREL0001", setup_delay_s=600.0)]
 ONE_GATEWAY = [gateway("CNREL0001")]
+# Three forks against one SSO endpoint that never answers.
+SILENT_SSO = ["CNSSO0001", "CNSSO0002", "CNSSO0003"]
+BUSY_LINE = "iperf3: error - the server is busy running a test. try again later"
+LONG_WAIT = 600          # wait_timeout of cases that must end at once, far before it
 
 
 def case(name, expect, serial="CNREL0001", sim=None, module="gateway_iperf", faults=None, gateways=None, **args):
@@ -79,8 +84,13 @@ def case(name, expect, serial="CNREL0001", sim=None, module="gateway_iperf", fau
             "gateways": gateways or ONE_GATEWAY, "args": args, "expect": expect}
 
 
-def absorbed(**faults_seen):
-    return {"outcome": "measured", "faults": faults_seen}
+def absorbed(tasks=1, **faults_seen):
+    return {"outcome": "measured", "faults": faults_seen, "tasks": tasks}
+
+
+def custom():
+    """A case checked by its own test below."""
+    return {"outcome": "custom"}
 
 
 def failed(error_type, *words, tasks=None, faults=None):
@@ -121,7 +131,8 @@ CASES = [
          gateways=SLOW_SETUP, faults={"revoke_tokens_after": 2}, wait_timeout=FAIL_TIMEOUT),
     case("storm_429_beyond_retries", failed("rate_limited", "429"), serial="CN429A01", sim="shared",
          wait_timeout=FAIL_TIMEOUT, max_retries=2),
-    case("retry_after_beyond_wait_timeout", failed("rate_limited", "429", "asked to wait"), serial="CN429L01",
+    case("retry_after_beyond_wait_timeout", failed("rate_limited", "429", "accepts requests again only at"),
+         serial="CN429L01",
          sim="shared", wait_timeout=FAIL_TIMEOUT),
     case("persistent_500", failed("api_error", "HTTP 500", "HPE_GL_ERROR_INTERNAL_SERVER_ERROR"), serial="CN500P01",
          sim="shared", **RESULT_FAULT_TIMEOUT),
@@ -137,12 +148,12 @@ CASES = [
          wait_timeout=6),
     case("task_disappears_mid_poll", failed("task_not_found", "404", "task"), serial="CNVANISH1", sim="shared",
          wait_timeout=FAIL_TIMEOUT),
-    case("start_answered_503", failed("api_error", "503", "POST"), serial="CNS503001", sim="shared", tasks=0,
-         wait_timeout=FAIL_TIMEOUT),
-    case("start_connection_dropped", failed("api_error", "POST", "may have reached Central"), serial="CNSDROP01",
-         sim="shared", tasks=0, wait_timeout=FAIL_TIMEOUT),
-    case("start_answer_malformed", failed("api_error", "POST", "malformed JSON"), serial="CNSMALF01", sim="shared",
-         wait_timeout=FAIL_TIMEOUT),
+    case("start_answered_503", failed("api_error", "503", "POST", "lists no test started", tasks=0),
+         serial="CNS503001", sim="shared", wait_timeout=FAIL_TIMEOUT),
+    case("start_connection_dropped", failed("api_error", "POST", "lists no test started", tasks=0),
+         serial="CNSDROP01", sim="shared", wait_timeout=FAIL_TIMEOUT),
+    # Central took the test but its answer cannot be read: list-tasks finds the test, which is followed.
+    case("start_answer_malformed", absorbed(), serial="CNSMALF01", sim="shared", wait_timeout=ABSORB_TIMEOUT),
     case("offline_gateway_v1", failed("device_offline", "409", "HPE_GL_ERROR_CONFLICT", tasks=0), serial="CNOFF0001",
          sim="shared", wait_timeout=FAIL_TIMEOUT),
     case("offline_gateway_v1alpha1", failed("device_offline", "409", "HPE_GRAVITY_DEVICE_OFFLINE", tasks=0),
@@ -158,6 +169,47 @@ CASES = [
          wait_timeout=FAIL_TIMEOUT),
     case("access_token_with_a_line_break", failed(None, "access_token"), serial="CNSECRET1", sim="shared",
          access_token=LINE_BREAK_TOKEN + "\nX-Injected: 1", wait_timeout=FAIL_TIMEOUT, max_retries=0),
+    # -- answers Central may give that are not the documented happy path
+    case("far_rate_limit_reset", failed("rate_limited", "429", "accepts requests again only at"),
+         wait_timeout=LONG_WAIT,
+         faults={"result": {"rate_429": {"probability": 1.0, "retry_after": None, "reset": True, "reset_after": 3000}}}),
+    case("silent_sso", failed("auth", "token.oauth2", "proxy variables"), serial=SILENT_SSO[0],
+         gateways=[gateway(serial) for serial in SILENT_SSO], faults={"token": {"hang": 1.0}}, request_timeout=3,
+         max_retries=1, wait_timeout=FAIL_TIMEOUT),
+    case("silent_sso_fork_2", failed("auth", "token.oauth2"), serial=SILENT_SSO[1], sim="silent_sso",
+         request_timeout=3, max_retries=1, wait_timeout=FAIL_TIMEOUT),
+    case("silent_sso_fork_3", failed("auth", "token.oauth2"), serial=SILENT_SSO[2], sim="silent_sso",
+         request_timeout=3, max_retries=1, wait_timeout=FAIL_TIMEOUT),
+    case("busy_after_setup_then_free", absorbed(tasks=2, busy=1), wait_timeout=90, faults={"task": {"busy": {
+        "first": 1, "message": BUSY_LINE, "fail_reason": "Iperf test failed", "seconds": 50}}}),
+    case("busy_every_time", failed("server_busy", "busy"), wait_timeout=FAIL_TIMEOUT,
+         faults={"task": {"busy": {"message": BUSY_LINE, "seconds": 50}}}),
+    case("lower_case_statuses", absorbed(), wait_timeout=ABSORB_TIMEOUT, faults={"task": {"status_case": "lower"}}),
+    case("unknown_status", failed("api_error", "CANCELLED", "does not know"), wait_timeout=LONG_WAIT,
+         faults={"task": {"end_status": "CANCELLED"}}),
+    case("empty_completion", failed("no_measurement", "no figure"), wait_timeout=FAIL_TIMEOUT,
+         faults={"task": {"empty_completion": True}}),
+    case("receiver_figure_missing_everywhere", custom(), wait_timeout=ABSORB_TIMEOUT,
+         faults={"task": {"missing_figures": {"keys": ["receiverBandwidth"], "as": "absent", "raw_output": False}}}),
+    case("raw_output_cut_before_its_summary", custom(), wait_timeout=ABSORB_TIMEOUT,
+         faults={"task": {"cut_raw_output": {"after_intervals": 3}}}),
+    case("iperf_30_udp_without_receiver_figure", custom(), wait_timeout=ABSORB_TIMEOUT, protocol="udp",
+         faults={"task": {"iperf_3011_udp": {"receiver_bandwidth": False}}}),
+    case("one_malformed_poll_cut", absorbed(malformed_poll=1), wait_timeout=ABSORB_TIMEOUT, gateways=SLOW_SETUP,
+         faults={"task": {"malformed_poll": {"poll": 1, "kind": "cut"}}}),
+    case("one_malformed_poll_without_status", absorbed(malformed_poll=1), wait_timeout=ABSORB_TIMEOUT,
+         gateways=SLOW_SETUP, faults={"task": {"malformed_poll": {"poll": 1, "kind": "no_status"}}}),
+    case("one_malformed_poll_not_an_object", absorbed(malformed_poll=1), wait_timeout=ABSORB_TIMEOUT,
+         gateways=SLOW_SETUP, faults={"task": {"malformed_poll": {"poll": 1, "kind": "not_object"}}}),
+    case("start_answer_lost", absorbed(drop_answer=1), wait_timeout=ABSORB_TIMEOUT,
+         faults={"burst": {"route": "start", "count": 1, "answer": "drop"}}),
+    case("conflict_409_is_not_offline", failed("api_error", "409", "Another troubleshooting operation", tasks=0),
+         wait_timeout=FAIL_TIMEOUT, faults={"start": {"conflict_409": {}}}),
+    case("wrong_base_url", failed("api_error", "404", "check base_url and api_version", tasks=0),
+         base_url_suffix="/api", wait_timeout=FAIL_TIMEOUT),
+    case("lease_holder", custom(), serial="CNSTUCK03", sim="shared", wait_timeout=14, server_wait_timeout=5),
+    case("lease_waiter", custom(), serial="CNSTUCK02", sim="shared", wait_timeout=14, server_wait_timeout=5,
+         server_of="lease_holder"),
 ]
 CASES_BY_NAME = {item["name"]: item for item in CASES}
 
@@ -182,6 +234,8 @@ PLAYBOOK = r"""
         request_timeout: "{{ case.request_timeout | default(omit) }}"
         max_retries: "{{ case.max_retries | default(omit) }}"
         wait_timeout: "{{ case.wait_timeout | default(omit) }}"
+        server_wait_timeout: "{{ case.server_wait_timeout | default(omit) }}"
+        protocol: "{{ case.protocol | default(omit) }}"
         serial_number: "{{ case.serial_number }}"
         server_address: "{{ case.server_address }}"
         port: "{{ case.port }}"
@@ -222,6 +276,8 @@ def _case_vars(item, info, tokens, server):
     values = {"module": item["module"], "serial_number": item["serial"], "base_url": info["base_url"],
               "server_address": host, "port": int(port)}
     args = dict(item["args"])
+    args.pop("server_of", None)
+    values["base_url"] += args.pop("base_url_suffix", "")
     auth = args.pop("auth", "client")
     if "access_token" in args:
         values["access_token"] = args.pop("access_token")
@@ -260,6 +316,8 @@ def fault_run(tmp_path_factory):
         for index, item in enumerate(CASES):
             info = sims[item["sim"]]
             server = shared_servers[index] if item["sim"] == "shared" else info["servers"][0]
+            if item["args"].get("server_of"):
+                server = shared_servers[CASES.index(CASES_BY_NAME[item["args"]["server_of"]])]
             hosts[item["name"]] = {"case": _case_vars(item, info, tokens, server)}
         inventory = harness.write_yaml(workdir / "inventory.yml", {"all": {
             "vars": {"ansible_connection": "local", "ansible_python_interpreter": harness.PYTHON,
@@ -288,8 +346,11 @@ def _faults_seen(fault_run, item):
 
 
 def _bound(item):
+    """The documented budget: [server_wait_timeout +] wait_timeout + one request_timeout, plus Ansible's start-up."""
     args = item["args"]
-    return float(args.get("wait_timeout", 300)) + float(args.get("request_timeout", 30)) + harness.ANSIBLE_SLACK_SECONDS
+    lease = float(args.get("server_wait_timeout", 0))
+    return lease + float(args.get("wait_timeout", 300)) + float(args.get("request_timeout", 30)) + \
+        harness.ANSIBLE_SLACK_SECONDS
 
 
 # ---------------------------------------------------------------- absorbed
@@ -313,9 +374,10 @@ def test_transient_faults_are_absorbed_and_the_measurement_is_right(fault_run, n
     assert 50e6 < receiver <= 100e6, receiver
     assert facts["upload"]["sender"]["bits_per_second"] >= receiver
     assert len(facts["upload"]["intervals"]) >= 10
-    # Exactly one test was started on the gateway, and it is the one reported.
+    # Exactly one test was started on the gateway (or one per busy answer), and the last is the one reported.
     tasks = harness.tasks_of(fault_run["metrics"][item["sim"]], item["serial"])
-    assert [task["task_id"] for task in tasks] == [facts["task_id"]]
+    assert len(tasks) == item["expect"]["tasks"], tasks
+    assert tasks[-1]["task_id"] == facts["task_id"]
     seen = _faults_seen(fault_run, item)
     for kind, count in item["expect"]["faults"].items():
         assert seen.get(kind) == count, "expected %d %s faults, the simulator injected %r" % (count, kind, seen)
@@ -400,6 +462,71 @@ def test_an_access_token_with_a_line_break_is_never_shown(fault_run):
 def test_the_client_secret_is_in_no_output_of_the_fault_run(fault_run):
     assert CLIENT_SECRET not in fault_run["run"].output
     assert all(CLIENT_SECRET not in json.dumps(outcome) for outcome in fault_run["outcomes"].values())
+
+
+# ---------------------------------------------------------------- answers the happy path does not show
+
+
+def _facts(fault_run, name):
+    result = _outcome(fault_run, name)["result"]
+    assert result.get("failed") is not True, result.get("msg")
+    return result["ansible_facts"]["gateway_iperf"]
+
+
+@pytest.mark.parametrize("name", ["far_rate_limit_reset", "unknown_status"])
+def test_an_answer_that_cannot_improve_ends_the_run_at_once_not_at_wait_timeout(fault_run, name):
+    outcome = _outcome(fault_run, name)
+    assert outcome["result"]["failed"] is True
+    assert outcome["elapsed"] < LONG_WAIT / 4, "%s waited %.0f s of its %d s" % (name, outcome["elapsed"], LONG_WAIT)
+
+
+def test_a_silent_sso_endpoint_is_asked_once_and_no_fork_reports_a_busy_server(fault_run):
+    results = [_outcome(fault_run, name)["result"] for name in ("silent_sso", "silent_sso_fork_2", "silent_sso_fork_3")]
+    assert [result.get("error_type") for result in results] == ["auth"] * 3
+    assert all(result.get("attempts") == [] for result in results), "no iperf server was leased for a token problem"
+    shared = [result["msg"] for result in results if "another run on this controller" in result["msg"]]
+    assert len(shared) >= 2, [result["msg"] for result in results]
+    token_requests = fault_run["metrics"]["silent_sso"]["requests"].get("POST /as/token.oauth2", {})
+    assert 1 <= sum(token_requests.values()) <= 2, token_requests
+
+
+def test_a_figure_missing_everywhere_is_an_error_with_a_true_hint_never_a_pass(fault_run):
+    facts = _facts(fault_run, "receiver_figure_missing_everywhere")
+    upload = facts["upload"]
+    assert facts["raw_output"] is None and upload["sender"]["bits_per_second"] > 0
+    assert (upload["receiver"] or {}).get("bits_per_second") is None
+    verdict = evaluate(facts, {"min_receiver_mbps": 50})
+    assert (verdict["verdict"], verdict["reason"]) == ("ERROR", "no_measurement")
+    assert "Central's output has no receiverBandwidth and it sent no iperf3 text" in verdict["message"]
+
+
+def test_a_cut_raw_output_takes_its_summary_from_centrals_output(fault_run):
+    upload = _facts(fault_run, "raw_output_cut_before_its_summary")["upload"]
+    assert len(upload["intervals"]) == 3 and upload["sources"]["intervals"] == "raw_output"
+    assert upload["sources"]["receiver"]["bits_per_second"] == "output"
+    assert 50e6 < upload["receiver"]["bits_per_second"] <= 100e6
+
+
+def test_an_iperf_30_udp_receiver_is_derived_from_the_datagrams(fault_run):
+    facts = _facts(fault_run, "iperf_30_udp_without_receiver_figure")
+    upload = facts["upload"]
+    assert facts["protocol"] == "udp" and facts["iperf_version"].startswith("3.0")
+    assert upload["sources"]["receiver"]["bits_per_second"] == "derived"
+    udp = upload["udp"]
+    share = (udp["total_datagrams"] - udp["lost_datagrams"]) / float(udp["total_datagrams"])
+    assert upload["receiver"]["bits_per_second"] == round(upload["sender"]["bits_per_second"] * share)
+
+
+def test_a_lost_start_answer_is_settled_with_list_tasks(fault_run):
+    requests = fault_run["metrics"]["start_answer_lost"]["requests"]
+    listed = sum(sum(counts.values()) for route, counts in requests.items() if route.endswith("/list-tasks"))
+    assert listed >= 1, requests
+
+
+def test_a_run_waiting_for_a_held_endpoint_spends_server_wait_timeout_only(fault_run):
+    outcomes = {name: _outcome(fault_run, name) for name in ("lease_holder", "lease_waiter")}
+    kinds = sorted(outcome["result"].get("error_type") for outcome in outcomes.values())
+    assert kinds == ["server_busy", "timeout"], {name: o["result"].get("msg") for name, o in outcomes.items()}
 
 
 def test_every_case_ran(fault_run):

@@ -108,7 +108,9 @@ def test_without_ca_path_the_certificate_is_refused_with_a_message_saying_what_t
     assert "\n" not in message
     assert "certificate verification failed" in message
     assert "ca_path" in message and "validate_certs" in message
-    assert result["error_type"] == "api_error"
+    # The first request is for a token: without a token nothing else can run, so the cause is reported as auth.
+    assert "/as/token.oauth2" in message
+    assert result["error_type"] == "auth"
     assert CLIENT_SECRET not in message
 
 

@@ -269,6 +269,96 @@ def test_the_cache_answers_until_it_is_flushed(http, tmp_path):
     assert len(load(source).hosts) == 3  # load() parses with cache=False, like --flush-cache
 
 
+# ---------------------------------------------------------------- the cache key
+
+ANY_LIST = r"^https://[^/]+/network-monitoring/v1(alpha1)?/gateways$"
+ANY_TOKEN = r"^https://[^/]+/as/token\.oauth2$"
+CACHED = {"cache": True, "cache_plugin": "ansible.builtin.jsonfile"}
+SOURCE_NAME = "first.central_gateways.yml"
+
+
+def load_cached(path):
+    """Parse one source as ansible-inventory does without --flush-cache: the cache may answer."""
+    plugin = inventory_loader.get(NAME)
+    manager = InventoryManager(loader=DataLoader(), sources=[])
+    plugin.parse(manager._inventory, DataLoader(), path, cache=True)
+    plugin.update_cache_if_changed()
+    return manager._inventory
+
+
+def fill_cache(http, tmp_path, **options):
+    """Load the source SOURCE_NAME once so that its gateways (the first two of FLEET) are in the cache."""
+    expect_token(http)
+    http.expect("GET", LIST, listing(FLEET[:2]))
+    source = write_source(tmp_path, name=SOURCE_NAME, cache_connection=str(tmp_path / "cache"), **dict(CACHED, **options))
+    assert len(load(source).hosts) == 2
+    return source
+
+
+@pytest.mark.parametrize("option, value", [
+    ("base_url", "https://other-central.example"),
+    ("api_version", "v1alpha1"),
+    ("client_id", "another-client"),
+    ("token_url", "https://other-sso.example/as/token.oauth2"),
+    ("sites", ["Branch-Lyon"]),
+    ("models", ["A9012"]),
+    ("online_only", True),
+    ("filter", "deployment eq 'Cluster'"),
+])
+def test_an_option_that_changes_what_central_answers_never_reads_the_old_cache_entry(http, tmp_path, option, value):
+    fill_cache(http, tmp_path)
+    http.expect("POST", ANY_TOKEN, reply(200, json={"access_token": TOKEN_VALUE, "expires_in": 7200}))
+    http.expect("GET", ANY_LIST, listing([FLEET[2]] if option != "online_only" else [FLEET[0]]))
+    # The same file, edited: only the options tell the two configurations apart.
+    changed = write_source(tmp_path, name=SOURCE_NAME, cache_connection=str(tmp_path / "cache"),
+                           **dict(CACHED, **{option: value}))
+    hosts = list(load_cached(changed).hosts)
+    assert len(http.requests) == 4, "the changed source must ask Central"
+    assert hosts == (["lyon-gw"] if option == "online_only" else ["austin-gw"])
+
+
+def test_an_identical_source_reads_the_cache_whatever_its_file_or_secret(http, tmp_path):
+    fill_cache(http, tmp_path)
+    copy = write_source(tmp_path, name="copy.central_gateways.yml", cache_connection=str(tmp_path / "cache"),
+                        client_secret="a-rotated-secret", page_size=50, hostname_field="serial_number",
+                        query="[?site_name == 'HQ-Berlin']", **CACHED)
+    assert list(load_cached(copy).hosts) == ["CNF7G9K001"]
+    assert len(http.requests) == 2, "nothing asked again"
+
+
+def test_a_source_with_a_static_token_keeps_its_cache_to_its_own_file(http, tmp_path):
+    options = dict(client_id=None, client_secret=None, access_token=TOKEN_VALUE)
+    http.expect("GET", LIST, listing(FLEET[:2]))
+    first = write_source(tmp_path, name=SOURCE_NAME, cache_connection=str(tmp_path / "cache"), **dict(CACHED, **options))
+    assert len(load(first).hosts) == 2
+    assert len(load_cached(first).hosts) == 2
+    assert len(http.requests) == 1, "the same source reads its cache"
+    http.expect("GET", LIST, listing([FLEET[2]]))
+    other = write_source(tmp_path, name="other.central_gateways.yml", cache_connection=str(tmp_path / "cache"),
+                         **dict(CACHED, access_token="tok-of-another-tenant", client_id=None, client_secret=None))
+    assert list(load_cached(other).hosts) == ["austin-gw"]
+
+
+def identity(path="/inventory/a.central_gateways.yml", selection=None, **params):
+    connection = {"base_url": "https://central.example", "api_version": "v1", "client_id": "my-client",
+                  "client_secret": SECRET, "token_url": "https://sso.example/as/token.oauth2", "access_token": None}
+    connection.update(params)
+    return gateways_plugin.cache_identity(connection, selection or {"filter": None}, path)
+
+
+def test_the_cache_key_holds_no_credential_and_ignores_what_does_not_change_the_answer():
+    key = gateways_plugin.cache_key(identity())
+    assert key.startswith(NAME + "_") and len(key) == len(NAME) + 1 + 64
+    for hidden in (SECRET, "my-client", "central.example", TOKEN_VALUE):
+        assert hidden not in key
+    assert gateways_plugin.cache_key(identity(client_secret="rotated", validate_certs=False, request_timeout=5,
+                                              path="/elsewhere/b.central_gateways.yml")) == key
+    assert gateways_plugin.cache_key(identity(base_url="https://central.example/")) == key
+    assert "tok-secret" not in json.dumps(identity(access_token="tok-secret", client_id=None, client_secret=None))
+    assert gateways_plugin.cache_key(identity(api_version="v1alpha1")) != key
+    assert gateways_plugin.cache_key(identity(selection={"filter": "status eq 'Online'"})) != key
+
+
 def test_credentials_from_the_environment_and_blank_values_ignored(http, tmp_path, monkeypatch):
     monkeypatch.setenv("CENTRAL_BASE_URL", "https://central.example")
     monkeypatch.setenv("CENTRAL_ACCESS_TOKEN", TOKEN_VALUE)

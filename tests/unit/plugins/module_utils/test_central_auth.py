@@ -176,7 +176,7 @@ def test_malformed_token_answer_never_quotes_a_token(answer, expected):
     http = HttpMock([("POST", TOKEN_RE, answer)])
     with pytest.raises(CentralError) as info:
         provider(http).token()
-    assert info.value.error_type == "api_error"
+    assert info.value.error_type == "auth", "no token is an auth problem, whatever the answer"
     assert expected in str(info.value)
     assert "tok-" not in str(info.value)
 
@@ -443,33 +443,154 @@ def _fork_main(port, cache_dir, barrier, results):
     results.put((answer["seen"], client.stats["tokens_minted"]))
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses fork and a loopback server (Linux only)")
-def test_many_forks_starting_at_once_mint_one_token(cache_dir):
-    server = _TokenServer()
+def run_forks(server, target, cache_dir, forks, timeout=30):
+    """Start ``forks`` processes running ``target`` against ``server`` at once; their results and the server."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     context = multiprocessing.get_context("fork")
-    forks = 6
     barrier = context.Barrier(forks)
     results = context.Queue()
-    processes = [context.Process(target=_fork_main, args=(server.server_port, cache_dir, barrier, results))
+    processes = [context.Process(target=target, args=(server.server_port, cache_dir, barrier, results))
                  for _index in range(forks)]
     try:
         for process in processes:
             process.start()
-        outcomes = [results.get(timeout=30) for _index in range(forks)]
+        outcomes = [results.get(timeout=timeout) for _index in range(forks)]
         for process in processes:
             process.join(timeout=10)
     finally:
+        getattr(server, "stop", threading.Event()).set()
         for process in processes:
             if process.is_alive():
                 process.terminate()
         server.shutdown()
         server.server_close()
+    assert all(process.exitcode == 0 for process in processes)
+    return outcomes
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses fork and a loopback server (Linux only)")
+def test_many_forks_starting_at_once_mint_one_token(cache_dir):
+    server = _TokenServer()
+    forks = 6
+    outcomes = run_forks(server, _fork_main, cache_dir, forks)
     assert server.minted == 1
     assert [seen for seen, _minted in outcomes] == ["Bearer tok-1"] * forks
     assert sum(minted for _seen, minted in outcomes) == 1
-    assert all(process.exitcode == 0 for process in processes)
+
+
+# ---- a failed mint is shared ------------------------------------------------------------------------------------
+
+
+def test_a_failed_mint_is_remembered_so_the_next_fork_fails_at_once_with_its_cause(cache_dir, clock):
+    first = HttpMock([("POST", TOKEN_RE, reply(401, json={"error": "invalid_client", "error_description": "bad"}))])
+    with pytest.raises(CentralError) as original:
+        provider(first, cache=TokenCache(directory=cache_dir, clock=clock, enabled=True), clock=clock).token()
+    second = HttpMock()
+    with pytest.raises(CentralError) as remembered:
+        provider(second, cache=TokenCache(directory=cache_dir, clock=clock, enabled=True), clock=clock).token()
+    assert second.requests == [], "the second fork does not ask the token endpoint again"
+    assert remembered.value.error_type == "auth"
+    assert str(original.value) in str(remembered.value)
+    assert "another run on this controller got this 0 s ago" in str(remembered.value)
+    for name in os.listdir(cache_dir):
+        with open(os.path.join(cache_dir, name), encoding="utf-8") as handle:
+            assert SECRET not in handle.read()
+
+
+def test_a_remembered_failure_expires_and_a_new_secret_is_tried_at_once(cache_dir, clock):
+    failing = HttpMock([("POST", TOKEN_RE, reply(401, json={"error": "invalid_client"}))])
+    with pytest.raises(CentralError):
+        provider(failing, cache=TokenCache(directory=cache_dir, clock=clock, enabled=True), clock=clock).token()
+    fixed = HttpMock([("POST", TOKEN_RE, token_reply("tok-new-secret"))])
+    assert provider(fixed, cache=TokenCache(directory=cache_dir, clock=clock, enabled=True), clock=clock,
+                    secret="another-secret").token() == "tok-new-secret"
+    clock.advance(_central_auth.FAILURE_MEMORY_SECONDS + 1)
+    later = HttpMock([("POST", TOKEN_RE, token_reply("tok-later"))])
+    assert provider(later, cache=TokenCache(directory=cache_dir, clock=clock, enabled=True), clock=clock,
+                    client_id="client-1").token() == "tok-later"
+
+
+def test_a_successful_mint_forgets_an_earlier_failure(cache_dir, clock):
+    failing = HttpMock([("POST", TOKEN_RE, reply(503, text="down"))])
+    with pytest.raises(CentralError):
+        provider(failing, cache=TokenCache(directory=cache_dir, clock=clock, enabled=True), clock=clock).token()
+    clock.advance(_central_auth.FAILURE_MEMORY_SECONDS + 1)
+    provider(HttpMock([("POST", TOKEN_RE, token_reply("tok-1"))]),
+             cache=TokenCache(directory=cache_dir, clock=clock, enabled=True), clock=clock).token()
+    assert not [name for name in os.listdir(cache_dir) if name.endswith(".failed")]
+
+
+def test_waiting_for_another_forks_mint_ends_at_the_deadline(cache_dir, clock):
+    import fcntl  # pylint: disable=import-outside-toplevel
+    cache = TokenCache(directory=cache_dir, clock=clock, enabled=True)
+    os.makedirs(cache_dir, mode=0o700, exist_ok=True)
+    key = TokenCache.key(TOKEN_URL, "client-1")
+    holder = os.open(os.path.join(cache_dir, key + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        http = HttpMock()
+        with pytest.raises(CentralError) as info:
+            provider(http, cache=cache, clock=clock).token(deadline=clock.monotonic() + 5)
+    finally:
+        os.close(holder)
+    assert http.requests == []
+    assert info.value.error_type == "auth"
+    assert "another run on this controller was getting a token" in str(info.value)
+    assert 5 <= clock.slept <= 5.1
+
+
+def test_a_connection_failure_to_the_token_endpoint_names_it_and_the_proxy_variables(monkeypatch):
+    from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import connection_refused
+    monkeypatch.setenv("HTTPS_PROXY", "http://user:pw@proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", ".example.net")
+    http = HttpMock([("POST", TOKEN_RE, connection_refused(TOKEN_URL))])
+    client = CentralClient("https://central.example", client_id="client-1", client_secret=SECRET, token_url=TOKEN_URL,
+                           session=http, clock=FakeClock(), max_retries=0)
+    with pytest.raises(CentralError) as info:
+        client.token()
+    text = str(info.value)
+    assert info.value.error_type == "auth"
+    assert "https://sso.example.test/as/token.oauth2" in text
+    assert "HTTPS_PROXY=http://proxy.example:3128" in text and "NO_PROXY=.example.net" in text
+    assert "pw" not in text and "\n" not in text
+
+
+class _SilentHandler(BaseHTTPRequestHandler):
+    """An SSO endpoint that accepts the request and never answers."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        with self.server.lock:
+            self.server.minted += 1
+        self.server.stop.wait(30)
+
+
+def _silent_fork_main(port, cache_dir, barrier, results):
+    client = CentralClient("http://127.0.0.1:%d" % port, client_id="client-1", client_secret=SECRET,
+                           token_url="http://127.0.0.1:%d/as/token.oauth2" % port, request_timeout=1, max_retries=1,
+                           token_cache=TokenCache(directory=cache_dir, enabled=True))
+    barrier.wait(timeout=20)
+    try:
+        client.token(deadline=time.monotonic() + 4)
+        results.put(("token", None))
+    except CentralError as err:
+        results.put((err.error_type, str(err)))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses fork and a loopback server (Linux only)")
+def test_a_silent_sso_endpoint_is_asked_by_one_fork_and_the_others_share_its_failure(cache_dir):
+    server = _TokenServer()
+    server.RequestHandlerClass = _SilentHandler
+    server.stop = threading.Event()
+    forks = 5
+    outcomes = run_forks(server, _silent_fork_main, cache_dir, forks, timeout=60)
+    assert [error_type for error_type, _text in outcomes] == ["auth"] * forks
+    assert all("/as/token.oauth2" in text for _error_type, text in outcomes)
+    assert sum("another run on this controller" in text for _error_type, text in outcomes) == forks - 1
+    assert server.minted <= 2, "one fork asked (once, plus at most one retry); the others did not"
 
 
 def test_default_token_url_is_hpe_sso():

@@ -21,8 +21,13 @@ from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VER
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_client import (
     COLLECTION_VERSION,
     CentralClient,
+    safe_segment,
 )
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_errors import CentralError
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._troubleshooting_api import (
+    iperf_path,
+    task_path,
+)
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.fake_clock import FakeClock
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import (
     HttpMock,
@@ -165,9 +170,30 @@ def test_a_server_wait_longer_than_the_time_left_fails_at_once_with_the_servers_
     with pytest.raises(CentralError) as info:
         make_client(http, clock).get(TASK_PATH, deadline=clock.monotonic() + 30)
     assert info.value.error_type == "rate_limited"
-    assert "Central asked to wait 120 s but only 30 s are left" in str(info.value)
+    assert "Central accepts requests again only at 2025-06-15T12:02:00Z (in 120 s), after this run's time budget " \
+           "ends (in 30 s)" in str(info.value)
+    assert "run again after that time, with fewer forks" in str(info.value)
     assert info.value.retry_after == 120.0
     assert clock.sleeps == []
+
+
+def test_a_far_reset_without_a_deadline_is_not_waited_for_either(clock):
+    http = HttpMock([("GET", TASK_RE, too_many({"X-RateLimit-Reset": "2025-06-15T12:50:00Z",
+                                                "X-RateLimit-Remaining": "0"}))])
+    with pytest.raises(CentralError) as info:
+        make_client(http, clock).get(TASK_PATH)
+    assert info.value.error_type == "rate_limited"
+    assert "at 2025-06-15T12:50:00Z (in 3000 s)" in str(info.value)
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize("answer", [read_timeout(), error_reply(503, "HPE_GL_ERROR_SERVICE_UNAVAILABLE", "down")])
+def test_a_post_that_may_have_reached_central_says_so_and_is_not_resent(clock, answer):
+    http = HttpMock([("POST", r"/iperf$", answer)])
+    with pytest.raises(CentralError) as info:
+        make_client(http, clock, max_retries=3).post(iperf_path("v1", SERIAL), json={"iperfServerAddress": "x"})
+    assert info.value.may_have_run is True
+    assert len(http.requests) == 1
 
 
 def test_request_timeout_is_capped_by_the_time_left(clock):
@@ -391,7 +417,7 @@ def test_html_error_page_is_quoted_briefly_on_one_line(clock):
 ])
 def test_404_task_versus_device_in_both_api_versions(clock, api_version, code, message, error_type):
     client = make_client(HttpMock(), clock, api_version=api_version)
-    path = client.troubleshooting_path(SERIAL, "iperf", "async-operations", TASK)
+    path = task_path(api_version, SERIAL, TASK)
     assert "/network-troubleshooting/%s/gateways/" % api_version in path
     client._session = http = HttpMock([("GET", re.escape(BASE + path) + "$", error_reply(404, code, message))])
     with pytest.raises(CentralError) as info:
@@ -404,7 +430,7 @@ def test_404_task_versus_device_in_both_api_versions(clock, api_version, code, m
 @pytest.mark.parametrize("api_version, code", [("v1", "HPE_GL_ERROR_CONFLICT"), ("v1alpha1", "HPE_GRAVITY_DEVICE_OFFLINE")])
 def test_409_is_an_offline_gateway(clock, api_version, code):
     client = make_client(HttpMock(), clock, api_version=api_version)
-    path = client.troubleshooting_path(SERIAL, "iperf")
+    path = iperf_path(api_version, SERIAL)
     client._session = HttpMock([("POST", re.escape(BASE + path) + "$", error_reply(409, code, "Device offline: " + SERIAL))])
     with pytest.raises(CentralError) as info:
         client.post(path, json={"iperfServerAddress": "192.0.2.10"})
@@ -453,9 +479,6 @@ def test_verify_follows_validate_certs_and_ca_path(clock, tmp_path):
 def test_paths_for_both_api_versions(clock):
     v1 = make_client(HttpMock(), clock)
     alpha = make_client(HttpMock(), clock, api_version="v1alpha1")
-    assert v1.troubleshooting_path(SERIAL, "iperf") == "/network-troubleshooting/v1/gateways/CNF7G9K001/iperf"
-    assert alpha.troubleshooting_path(SERIAL, "iperf", "async-operations", TASK) == \
-        "/network-troubleshooting/v1alpha1/gateways/CNF7G9K001/iperf/async-operations/" + TASK
     assert v1.monitoring_path("gateways") == "/network-monitoring/v1/gateways"
     assert alpha.monitoring_path("gateways", SERIAL) == "/network-monitoring/v1alpha1/gateways/CNF7G9K001"
 
@@ -464,10 +487,10 @@ def test_paths_for_both_api_versions(clock):
 def test_unsafe_path_segments_are_refused(clock, bad):
     client = make_client(HttpMock(), clock)
     with pytest.raises(CentralError) as info:
-        client.troubleshooting_path(SERIAL, "iperf", "async-operations", bad)
+        safe_segment(bad)
     assert info.value.error_type == "api_error" and "unsafe path segment" in str(info.value)
     with pytest.raises(CentralError):
-        client.troubleshooting_path(bad, "iperf")
+        client.monitoring_path("gateways", bad)
 
 
 def test_api_version_and_numbers_are_checked(clock):

@@ -30,7 +30,7 @@ def body(code, message):
 def test_error_types_are_the_result_contract_vocabulary():
     assert set(ERROR_TYPES) == {
         "test_failed", "server_busy", "server_unreachable", "device_offline", "device_not_found",
-        "task_not_found", "timeout", "auth", "forbidden", "rate_limited", "api_error",
+        "task_not_found", "timeout", "auth", "forbidden", "rate_limited", "no_measurement", "api_error",
     }
 
 

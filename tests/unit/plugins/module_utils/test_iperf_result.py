@@ -3,15 +3,24 @@
 """A Central task body becomes the gateway_iperf result: never a pass unless measured."""
 
 import copy
+import os
 
 import pytest
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_result import (
     build_result,
-    classify_failure,
-    direction_from_output,
     failure_message,
+    intervals_from_output,
 )
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "iperf")
+ALL_RAW = {"sender": {"bits_per_second": "raw_output", "bytes": "raw_output", "retransmits": "raw_output"},
+           "receiver": {"bits_per_second": "raw_output", "bytes": "raw_output"}, "intervals": "raw_output"}
+
+
+def sample(name):
+    with open(os.path.join(FIXTURES, name), encoding="utf-8") as handle:
+        return handle.read()
 
 
 def test_the_seed_document_gives_the_documented_numbers(seed):
@@ -29,6 +38,7 @@ def test_the_seed_document_gives_the_documented_numbers(seed):
     assert upload["receiver"] == {"bits_per_second": 7670000, "bytes": 9583985}
     assert len(upload["intervals"]) == 10
     assert upload["stalled_intervals"] == 7
+    assert upload["sources"] == ALL_RAW
     assert result["download"] is None
     assert result["output"] == seed["output"]
     assert result["raw_output"] == seed["rawOutput"]
@@ -45,6 +55,8 @@ def test_without_raw_output_the_numbers_come_from_the_output_strings(seed):
     assert [i["bits_per_second"] for i in upload["intervals"]][:2] == [53900000, 0]
     assert upload["intervals"][0]["bytes"] == 6731858  # 6.42 MBytes
     assert upload["stalled_intervals"] == 7
+    assert upload["sources"] == {"sender": {"bits_per_second": "output", "bytes": "output", "retransmits": None},
+                                 "receiver": {"bits_per_second": "output", "bytes": "output"}, "intervals": "output"}
     assert result["iperf_version"] is None, "not invented when the raw text is absent"
 
 
@@ -59,11 +71,61 @@ def test_completed_with_fail_reason_is_a_failure_never_a_pass():
     assert "busy" in failure_message(result)
 
 
-def test_completed_without_output_is_a_failure():
-    result = build_result("CN1", "t", {"status": "COMPLETED", "progressPercent": 100, "output": None})
+@pytest.mark.parametrize("extra", [{}, {"output": None, "rawOutput": None, "failReason": None},
+                                   {"output": {}, "rawOutput": "\nPerf-test: Finished\n\n"}])
+def test_completed_without_any_figure_is_no_measurement_never_a_pass(extra):
+    result = build_result("CN1", "t", dict({"status": "COMPLETED", "progressPercent": 100}, **extra))
     assert result["succeeded"] is False
-    assert result["error_type"] == "test_failed"
-    assert "without a result" in result["fail_reason"]
+    assert result["error_type"] == "no_measurement"
+    assert "no figure" in result["fail_reason"]
+    assert "no_measurement" not in failure_message(result) and "run it again" in failure_message(result)
+
+
+def test_a_text_cut_before_its_summary_takes_the_summary_from_the_output_strings(seed):
+    body = copy.deepcopy(seed)
+    body["rawOutput"] = body["rawOutput"].split("- - - - -")[0]
+    result = build_result("CN1", "t", body)
+    assert result["succeeded"] is True
+    upload = result["upload"]
+    assert len(upload["intervals"]) == 10
+    assert upload["sender"] == {"bits_per_second": 9580000, "bytes": 11953766, "retransmits": None}
+    assert upload["receiver"] == {"bits_per_second": 7670000, "bytes": 9583985}
+    assert upload["sources"] == {"sender": {"bits_per_second": "output", "bytes": "output", "retransmits": None},
+                                 "receiver": {"bits_per_second": "output", "bytes": "output"},
+                                 "intervals": "raw_output"}
+
+
+def test_a_figure_missing_everywhere_stays_missing(seed):
+    body = copy.deepcopy(seed)
+    body["rawOutput"] = body["rawOutput"].split("- - - - -")[0]
+    del body["output"]["receiverBandwidth"]
+    upload = build_result("CN1", "t", body)["upload"]
+    assert upload["receiver"] == {"bits_per_second": None, "bytes": 9583985}
+    assert upload["sources"]["receiver"] == {"bits_per_second": None, "bytes": "output"}
+
+
+UDP_30 = {"status": "COMPLETED", "progressPercent": 100, "failReason": None,
+          "rawOutput": "\nPerf-test: Finished\n\n" + sample("iperf-3.0.11_udp_10M.txt"),
+          "output": {"senderBandwidth": "9.68 Mbits/sec", "totalTransferredBytesFromSender": "3.46 MBytes"}}
+
+
+def test_iperf_30_udp_receiver_is_derived_from_the_datagrams_when_central_has_no_receiver_figure():
+    upload = build_result("CN1", "t", UDP_30)["upload"]
+    # the one combined summary line: 3.46 MBytes, 9.68 Mbits/sec, 27 of 440 datagrams lost
+    assert upload["sender"]["bits_per_second"] == 9680000
+    assert upload["udp"]["lost_datagrams"] == 27 and upload["udp"]["total_datagrams"] == 440
+    assert upload["receiver"] == {"bits_per_second": round(9680000 * 413 / 440.0),
+                                  "bytes": round(round(3.46 * 1048576) * 413 / 440.0)}
+    assert upload["sources"]["receiver"] == {"bits_per_second": "derived", "bytes": "derived"}
+
+
+def test_iperf_30_udp_receiver_comes_from_central_when_it_has_one():
+    body = copy.deepcopy(UDP_30)
+    body["output"]["receiverBandwidth"] = "9.10 Mbits/sec"
+    upload = build_result("CN1", "t", body)["upload"]
+    assert upload["receiver"]["bits_per_second"] == 9100000
+    assert upload["sources"]["receiver"]["bits_per_second"] == "output"
+    assert upload["sources"]["receiver"]["bytes"] == "derived"
 
 
 def test_failed_status_is_a_failure():
@@ -71,6 +133,21 @@ def test_failed_status_is_a_failure():
     assert result["succeeded"] is False
     assert result["error_type"] == "test_failed"
     assert result["fail_reason"] == "Device rebooted"
+
+
+@pytest.mark.parametrize("status", ["CANCELLED", "TIMEOUT", "succeeded"])
+def test_a_status_central_does_not_document_is_an_api_error_naming_it(status, seed):
+    result = build_result("CN1", "t", dict(seed, status=status))
+    assert result["succeeded"] is False
+    assert result["error_type"] == "api_error"
+    assert repr(status) in result["fail_reason"]
+
+
+def test_lower_case_statuses_are_read_as_central_documents_them(seed):
+    result = build_result("CN1", "t", dict(seed, status="completed"))
+    assert (result["succeeded"], result["status"]) == (True, "COMPLETED")
+    running = build_result("CN1", "t", {"status": "running"}, timed_out=True)
+    assert (running["succeeded"], running["error_type"], running["status"]) == (False, "timeout", "RUNNING")
 
 
 def test_an_iperf_error_in_the_raw_output_is_a_failure_even_with_output(seed):
@@ -90,17 +167,6 @@ def test_a_running_test_is_neither_pass_nor_failure(status):
     assert result["upload"] is None
 
 
-@pytest.mark.parametrize("texts,expected", [
-    (("iperf3: error - the server is busy running a test. try again later",), "server_busy"),
-    (("unable to connect to server: No route to host",), "server_unreachable"),
-    ((None, "unable to connect to server: Connection refused"), "server_unreachable"),
-    (("Device rebooted during test",), "test_failed"),
-    ((None, None), "test_failed"),
-])
-def test_classify_failure(texts, expected):
-    assert classify_failure(*texts) == expected
-
-
 def test_request_fills_what_the_text_does_not_carry():
     body = {"status": "COMPLETED", "output": {"senderBandwidth": "1.00 Mbits/sec"}}
     request = {"server_address": "10.0.0.1", "port": 5202, "protocol": "udp", "parallel": 2, "duration": 20}
@@ -111,7 +177,7 @@ def test_request_fills_what_the_text_does_not_carry():
 
 def test_malformed_output_strings_give_none_not_an_exception():
     output = {"senderBandwidth": "fast", "metrics": [{"intervalInSeconds": "x", "bandwidthInbps": "??"}, "junk"]}
-    block = direction_from_output(output)
-    assert block["sender"] is None
-    assert block["intervals"][0]["bits_per_second"] is None
-    assert block["stalled_intervals"] == 0
+    intervals = intervals_from_output(output)
+    assert intervals[0]["bits_per_second"] is None and intervals[0]["start"] is None
+    result = build_result("CN1", "t", {"status": "COMPLETED", "output": output})
+    assert result["error_type"] == "no_measurement"

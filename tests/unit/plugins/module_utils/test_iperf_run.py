@@ -14,10 +14,8 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._ipe
     BUSY_PAUSE_SECONDS,
     IperfRunner,
     check_gateway,
-    request_body,
-    start_test,
 )
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_task import TaskWaiter
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_wait import TaskWaiter
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._server_pool import Endpoint, ServerPool
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._task_timing import TaskTimingHistory
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.fake_clock import FakeClock
@@ -54,10 +52,14 @@ def busy_body():
 class Harness:
     """A client on scripted HTTP, a pool in a temporary lease directory, and one virtual clock for both."""
 
-    def __init__(self, tmp_path, endpoints=None, busy_retries=3, server_wait_timeout=600.0, seed=7):
+    def __init__(self, tmp_path, endpoints=None, busy_retries=3, server_wait_timeout=600.0, seed=7, api_version="v1",
+                 **client_options):
         self.clock = FakeClock()
         self.http = HttpMock()
-        self.client = CentralClient(BASE, access_token="tok", session=self.http, clock=self.clock, max_retries=0)
+        client_options.setdefault("access_token", "tok")
+        client_options.setdefault("max_retries", 0)
+        self.client = CentralClient(BASE, session=self.http, clock=self.clock, api_version=api_version,
+                                    **client_options)
         self.pool = ServerPool(endpoints or ENDPOINTS, lock_dir=str(tmp_path / "leases"), clock=self.clock,
                                rng=random.Random(seed))
         waiter = TaskWaiter(self.client, self.clock, history=TaskTimingHistory(str(tmp_path / "cache")))
@@ -103,40 +105,6 @@ def pauses_before_restarts(harness):
 
     harness.http.request = request
     return pauses
-
-
-# ---------------------------------------------------------------- request and start
-
-
-def test_request_body_maps_options_and_leaves_out_unset_ones():
-    endpoint = Endpoint("10.0.0.5", 5202)
-    assert request_body(REQUEST, endpoint) == {
-        "iperfServerAddress": "10.0.0.5", "port": 5202, "duration": 10, "parallel": 1, "includeReverse": False,
-        "protocol": "tcp", "includeRawOutput": True}
-    full = dict(REQUEST, omit=3, vlan_interface="152", include_reverse=True, protocol="udp", parallel=8, duration=120)
-    assert request_body(full, endpoint) == {
-        "iperfServerAddress": "10.0.0.5", "port": 5202, "duration": 120, "parallel": 8, "omit": 3,
-        "includeReverse": True, "vlanInterface": "152", "protocol": "udp", "includeRawOutput": True}
-
-
-def test_start_test_returns_the_task_id_from_location(tmp_path):
-    harness = Harness(tmp_path)
-    harness.http.expect("POST", START_PATH, accepted(TASKS[0]))
-    task_id, location, answer = start_test(harness.client, SERIAL, {"iperfServerAddress": "10.0.0.5"})
-    assert task_id == TASKS[0]
-    assert location.endswith("/async-operations/" + TASKS[0])
-    assert answer["status"] == "INITIATED"
-    harness.http.assert_done()
-
-
-@pytest.mark.parametrize("answer", [{"status": "INITIATED"}, {"location": "/network-troubleshooting/v1/gateways/x/iperf"}])
-def test_start_without_a_usable_location_is_an_api_error(tmp_path, answer):
-    harness = Harness(tmp_path)
-    harness.http.expect("POST", START_PATH, reply(202, json=answer))
-    with pytest.raises(CentralError) as caught:
-        start_test(harness.client, SERIAL, {"iperfServerAddress": "10.0.0.5"})
-    assert caught.value.error_type == "api_error"
-    assert "CNF7G9K001" in str(caught.value)
 
 
 # ---------------------------------------------------------------- one run
@@ -346,3 +314,146 @@ def test_check_gateway_rejects_missing_or_offline_gateways(tmp_path, items, erro
         check_gateway(harness.client, SERIAL)
     assert caught.value.error_type == error_type
     assert SERIAL in str(caught.value)
+
+
+# ---------------------------------------------------------------- one budget per run
+
+
+RUNNING = {"status": "RUNNING", "progressPercent": 10, "startTime": "2025-05-20T14:02:29Z", "endTime": None,
+           "output": None, "rawOutput": None}
+
+
+def test_busy_retries_spend_from_one_budget_and_never_restart_it(tmp_path, busy):
+    """Each busy answer costs time; the run stops starting tests when the budget is spent, not later."""
+    harness = Harness(tmp_path, busy_retries=10)
+    for task_id in TASKS:
+        harness.http.expect("POST", START_PATH, accepted(task_id))
+        harness.http.expect("GET", task_path(task_id), reply(200, json=busy), times=1)
+    started = harness.clock.monotonic()
+    run = harness.run(wait_timeout=28.0)
+    assert run.error[1] == "server_busy"
+    assert "no time was left for another attempt" in run.error[0]
+    assert harness.clock.monotonic() - started <= 28.0
+    assert len(run.attempts) < 11
+    assert harness.pool_is_free()
+
+
+def test_lease_waits_and_test_waits_share_the_run_budget(tmp_path):
+    """server_wait_timeout + wait_timeout bound the whole run, whatever mix of waiting it has."""
+    harness = Harness(tmp_path, endpoints=["127.0.0.1:15201"], server_wait_timeout=20.0)
+    held = [harness.pool.try_acquire()]
+    started = harness.clock.monotonic()
+
+    def release_after_15_seconds(_seconds):
+        if held and harness.clock.monotonic() - started >= 15:
+            harness.pool.release(held.pop()[1])
+
+    harness.clock.on_sleep = release_after_15_seconds
+    harness.http.expect("POST", START_PATH, accepted(TASKS[0]))
+    harness.http.expect("GET", task_path(TASKS[0]), reply(200, json=RUNNING), times=200)
+    run = harness.run(wait_timeout=30.0)
+    spent = harness.clock.monotonic() - started
+    assert run.error[1] == "timeout"
+    assert 15 + 30 <= spent <= 20 + 30, "about 15 s for the lease, then the whole 30 s wait_timeout, never more"
+
+
+def test_the_token_comes_before_the_lease_and_a_token_failure_is_auth(tmp_path):
+    harness = Harness(tmp_path, access_token=None, client_id="id", client_secret="secret-value", max_retries=0)
+    harness.http.expect("POST", r"/as/token\.oauth2$", error_reply(503, "unavailable", "down"))
+    holder = harness.pool.try_acquire()
+    try:
+        run = harness.run()
+    finally:
+        harness.pool.release(holder[1])
+    harness.http.assert_done()
+    msg, error_type = run.error
+    assert error_type == "auth"
+    assert "token.oauth2" in msg and "\n" not in msg
+    assert run.attempts == [], "no endpoint was leased or waited for"
+    assert harness.clock.slept == 0
+
+
+def test_a_far_rate_limit_reset_ends_the_run_at_once_and_says_when(tmp_path):
+    harness = Harness(tmp_path, endpoints=["127.0.0.1:15201"], max_retries=5)
+    far = "2025-06-15T12:50:00Z"  # 50 minutes after the fake clock's start
+    harness.http.expect("POST", START_PATH, accepted(TASKS[0]))
+    harness.http.expect("GET", task_path(TASKS[0]), error_reply(
+        429, "HPE_GL_ERROR_TOO_MANY_REQUESTS", "Rate limit exceeded.",
+        headers={"X-RateLimit-Reset": far, "X-RateLimit-Remaining": "0"}))
+    started = harness.clock.monotonic()
+    run = harness.run(wait_timeout=118.0)
+    harness.http.assert_done()
+    msg, error_type = run.error
+    assert error_type == "rate_limited"
+    assert far in msg and "\n" not in msg
+    assert harness.clock.monotonic() - started < 10, "the 50-minute wait is not started"
+    assert harness.pool_is_free()
+
+
+# ---------------------------------------------------------------- a start whose answer was lost
+
+
+LIST_PATH = r"/network-troubleshooting/v1/gateways/CNF7G9K001/list-tasks$"
+
+
+def listing(*task_ids):
+    return reply(200, json=[{"testName": "iperf", "locations": [
+        "/network-troubleshooting/v1/gateways/%s/iperf/async-operations/%s" % (SERIAL, task_id)
+        for task_id in task_ids]}])
+
+
+def lost(_request):
+    from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import read_timeout
+    raise read_timeout()
+
+
+def test_a_lost_start_answer_is_settled_with_list_tasks_and_the_test_followed(tmp_path, seed):
+    running = dict(RUNNING, startTime="2025-06-15T12:00:00Z")
+    harness = Harness(tmp_path)
+    harness.http.expect("POST", START_PATH, lost)
+    harness.http.expect("GET", LIST_PATH, listing(TASKS[5], TASKS[4]))
+    harness.http.expect("GET", task_path(TASKS[5]), reply(200, json=running))
+    harness.http.expect("GET", task_path(TASKS[5]), reply(200, json=seed))
+    run = harness.run()
+    harness.http.assert_done()
+    assert run.error is None
+    assert [r.method for r in harness.http.requests].count("POST") == 1, "never a second test"
+    assert run.task_id == TASKS[5]
+    assert run.result["succeeded"] is True
+
+
+def test_a_lost_start_answer_with_no_new_test_listed_is_sent_once_more(tmp_path, seed):
+    old = dict(seed, startTime="2025-06-15T11:00:00Z")
+    harness = Harness(tmp_path)
+    harness.http.expect("POST", START_PATH, error_reply(503, "HPE_GL_ERROR_SERVICE_UNAVAILABLE", "busy"))
+    harness.http.expect("GET", LIST_PATH, listing(TASKS[4]))
+    harness.http.expect("GET", task_path(TASKS[4]), reply(200, json=old))
+    harness.http.expect("POST", START_PATH, accepted(TASKS[0]))
+    harness.http.expect("GET", task_path(TASKS[0]), reply(200, json=seed))
+    run = harness.run()
+    harness.http.assert_done()
+    assert run.error is None
+    assert run.task_id == TASKS[0]
+
+
+def test_a_start_accepted_with_an_unreadable_answer_is_never_sent_again(tmp_path):
+    harness = Harness(tmp_path)
+    harness.http.expect("POST", START_PATH, reply(202, text="{\"location\": \"/network-troub"))
+    harness.http.expect("GET", LIST_PATH, listing())
+    run = harness.run()
+    harness.http.assert_done()
+    msg, error_type = run.error
+    assert error_type == "api_error"
+    assert "lists no test started by this request" in msg
+    assert [r.method for r in harness.http.requests].count("POST") == 1
+
+
+def test_a_lost_start_answer_on_v1alpha1_is_reported_without_a_second_start(tmp_path):
+    harness = Harness(tmp_path, api_version="v1alpha1")
+    harness.http.expect("POST", r"/v1alpha1/gateways/CNF7G9K001/iperf$", lost)
+    run = harness.run()
+    harness.http.assert_done()
+    msg, error_type = run.error
+    assert error_type == "api_error"
+    assert "may have started" in msg and "no list-tasks" in msg
+    assert "\n" not in msg

@@ -235,6 +235,121 @@ def test_unusable_lease_directory_is_a_one_line_error(tmp_path):
     assert str(blocker / "leases") in str(caught.value)
 
 
+# ---------------------------------------------------------------- the queue, in one process
+
+
+def test_a_newcomer_does_not_take_an_endpoint_freed_while_an_older_run_waits(tmp_path):
+    clock = FakeClock()
+    pool = make_pool(tmp_path, endpoints=["10.0.0.1"], clock=clock)
+    newcomer = make_pool(tmp_path, endpoints=["10.0.0.1"], clock=clock)
+    _endpoint, holder_fd = pool.acquire(deadline=0)
+    seen = []
+
+    def release_then_let_a_newcomer_try(_seconds):
+        clock.on_sleep = None
+        pool.release(holder_fd)
+        seen.append(newcomer.try_acquire(key="CNF7G9K999"))
+        with pytest.raises(CentralError) as caught:
+            newcomer.acquire(deadline=clock.monotonic(), key="CNF7G9K999")
+        seen.append(str(caught.value))
+
+    clock.on_sleep = release_then_let_a_newcomer_try
+    with pool.lease(deadline=clock.monotonic() + 60, key="CNF7G9K001") as endpoint:
+        assert endpoint == pool.endpoints[0]
+        assert newcomer.waiting() == 0
+    assert seen[0] is None, "a newcomer must not take the endpoint an older run waits for"
+    assert "(1 run(s) waiting ahead)" in seen[1]
+    assert len(clock.sleeps) == 1, "the waiting run takes the endpoint at its next look"
+
+
+def test_tickets_are_served_oldest_first_and_two_free_endpoints_go_to_the_two_oldest(tmp_path):
+    pool = make_pool(tmp_path)
+    held = [pool.try_acquire()[1] for _endpoint in pool.endpoints]
+    tickets = [make_pool(tmp_path).join_queue("CNF7G9K%03d" % n) for n in range(4)]
+    assert tickets == sorted(tickets, key=lambda ticket: ticket.name), "tickets are numbered in arrival order"
+    assert pool.waiting() == 4
+    try:
+        pool.release(held.pop())
+        assert [pool.try_acquire(ticket=t) for t in tickets[1:]] == [None, None, None]
+        first = pool.try_acquire(ticket=tickets[0])
+        assert first is not None
+        pool.leave_queue(tickets.pop(0))
+        pool.release(held.pop())
+        pool.release(first[1])
+        assert pool.try_acquire(ticket=tickets[2]) is None, "two endpoints free: only the two oldest may take them"
+        taken = [pool.try_acquire(ticket=t) for t in tickets[1::-1]]
+        assert None not in taken and {found[0] for found in taken} == set(pool.endpoints)
+        held.extend(found[1] for found in taken)
+    finally:
+        for ticket in tickets:
+            pool.leave_queue(ticket)
+        for fd in held:
+            pool.release(fd)
+    assert pool.waiting() == 0
+    assert not [name for name in os.listdir(pool.queue_dir) if name.endswith(".ticket")]
+
+
+def test_a_dead_waiters_ticket_never_blocks_the_queue(tmp_path):
+    pool = make_pool(tmp_path, endpoints=["10.0.0.1"])
+    live = make_pool(tmp_path, endpoints=["10.0.0.1"]).join_queue("CNF7G9K001")
+    dead = make_pool(tmp_path, endpoints=["10.0.0.1"]).join_queue("CNF7G9K002")
+    assert pool.try_acquire() is None, "a live waiter is ahead of a newcomer"
+    pool.leave_queue(live)
+    os.close(dead.fd)  # what the kernel does for a killed process: the lock goes, the file stays
+    assert os.path.exists(dead.path)
+    found = pool.try_acquire()
+    assert found is not None and found[0] == pool.endpoints[0]
+    pool.release(found[1])
+    assert not os.path.exists(dead.path), "the dead waiter's ticket is cleared by the next look"
+    assert pool.waiting() == 0
+
+
+def test_a_damaged_counter_continues_after_the_existing_tickets(tmp_path):
+    pool = make_pool(tmp_path, endpoints=["10.0.0.1"])
+    first = pool.join_queue()
+    with open(os.path.join(pool.queue_dir, "counter"), "w", encoding="ascii") as handle:
+        handle.write("garbage")
+    second = pool.join_queue()
+    try:
+        assert first.name < second.name
+        assert pool.try_acquire(ticket=second) is None
+    finally:
+        pool.leave_queue(first)
+        pool.leave_queue(second)
+
+
+def test_every_endpoint_set_has_its_own_queue(tmp_path):
+    pool = make_pool(tmp_path, endpoints=["10.0.0.1", "10.0.0.2"])
+    assert make_pool(tmp_path, endpoints=["10.0.0.2", "10.0.0.1:5201"]).queue_dir == pool.queue_dir
+    other = make_pool(tmp_path, endpoints=["10.0.0.3"])
+    assert other.queue_dir != pool.queue_dir
+    ticket = pool.join_queue()
+    try:
+        found = other.try_acquire()
+        assert found is not None, "a run waiting for another pool does not hold this one up"
+        other.release(found[1])
+    finally:
+        pool.leave_queue(ticket)
+
+
+def test_the_queue_listing_is_read_again_after_any_change(tmp_path):
+    pool = make_pool(tmp_path)
+    older = pool.join_queue()
+    settled = time.time_ns() - 5 * 10 ** 9
+    os.utime(pool.queue_dir, ns=(settled, settled))
+    assert pool.waiting() == 1
+    assert pool._listing is not None, "a settled listing is kept"
+    newer = pool.join_queue()
+    try:
+        assert pool.waiting() == 2
+        found = pool.try_acquire(ticket=newer)
+        assert found is not None, "with two endpoints free the second in line is served too"
+        pool.release(found[1])
+    finally:
+        pool.leave_queue(older)
+        pool.leave_queue(newer)
+
+
 # ---------------------------------------------------------------- many processes
 
 
@@ -338,3 +453,98 @@ def test_lease_of_a_killed_holder_is_reclaimed(tmp_path):
         if holder.is_alive():
             holder.kill()
             holder.join()
+
+
+# ---------------------------------------------------------------- order of service across processes
+
+
+def _wait_for(condition, what, timeout=30.0):
+    """Look at ``condition`` every few milliseconds until it holds (real processes need real time)."""
+    give_up = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < give_up, "timed out waiting for " + what
+        time.sleep(0.005)
+
+
+def _queue_then_hold(endpoints, lock_dir, index, served, release):
+    pool = ServerPool(endpoints, lock_dir=lock_dir, rng=random.Random(index), poll_interval=(0.002, 0.01))
+    with pool.lease(deadline=time.monotonic() + 60, key="CNF7G9K%03d" % index) as endpoint:
+        served.put((index, str(endpoint)))
+        release.wait(60)
+
+
+class Line:
+    """Processes that queue for a pool one after the other while the test holds every endpoint."""
+
+    def __init__(self, tmp_path, size, count):
+        self.endpoints = ["127.0.0.1:%d" % (15301 + n) for n in range(size)]
+        self.lock_dir = str(tmp_path / "leases")
+        self.pool = ServerPool(self.endpoints, lock_dir=self.lock_dir, clock=FakeClock())
+        self.held = [self.pool.try_acquire()[1] for _endpoint in self.endpoints]
+        self.served = MP.Queue()
+        self.releases = [MP.Event() for _index in range(count)]
+        self.workers = []
+        for index in range(count):
+            worker = MP.Process(target=_queue_then_hold,
+                                args=(self.endpoints, self.lock_dir, index, self.served, self.releases[index]))
+            worker.start()
+            self.workers.append(worker)
+            _wait_for(lambda queued=index + 1: self.pool.waiting() == queued, "process %d to queue" % index)
+
+    def next_served(self):
+        return self.served.get(timeout=30)
+
+    def stop(self):
+        for fd in self.held:
+            self.pool.release(fd)
+        for event in self.releases:
+            event.set()
+        for worker in self.workers:
+            worker.join(timeout=30)
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+
+
+@pytest.mark.parametrize("size", [1, 2])
+def test_processes_are_served_in_the_order_they_queued(tmp_path, size):
+    line = Line(tmp_path, size, count=5)
+    try:
+        line.pool.release(line.held.pop())
+        assert line.pool.try_acquire() is None, "a newcomer must not take an endpoint while processes wait"
+        for fd in line.held:
+            line.pool.release(fd)
+        line.held = []
+        first = [line.next_served() for _endpoint in range(size)]
+        assert sorted(index for index, _endpoint in first) == list(range(size)), "the oldest waiters go first"
+        holding = sorted(index for index, _endpoint in first)
+        for expected in range(size, 5):
+            line.releases[holding.pop(0)].set()
+            index, _endpoint = line.next_served()
+            assert index == expected, "process %d was served before process %d" % (index, expected)
+            holding.append(index)
+        for worker_index in holding:
+            line.releases[worker_index].set()
+        _wait_for(lambda: line.pool.waiting() == 0, "the queue to empty")
+    finally:
+        line.stop()
+    assert all(worker.exitcode == 0 for worker in line.workers)
+
+
+def test_waiters_killed_in_the_queue_do_not_block_the_others(tmp_path):
+    line = Line(tmp_path, 1, count=4)
+    try:
+        for index in (0, 2):  # the head of the line and one in the middle
+            os.kill(line.workers[index].pid, signal.SIGKILL)
+            line.workers[index].join(timeout=30)
+            assert line.workers[index].exitcode == -signal.SIGKILL
+        line.pool.release(line.held.pop())
+        assert line.next_served()[0] == 1
+        line.releases[1].set()
+        assert line.next_served()[0] == 3
+        line.releases[3].set()
+        _wait_for(lambda: line.pool.waiting() == 0, "the queue to empty")
+        assert not [name for name in os.listdir(line.pool.queue_dir) if name.endswith(".ticket")], \
+            "the killed waiters' tickets are cleared"
+    finally:
+        line.stop()

@@ -141,20 +141,36 @@ def test_protocol_is_inferred_from_udp_blocks_when_the_result_does_not_name_it()
     assert only_check(verdict, "max_jitter_ms")["passed"] is False
 
 
-def test_a_threshold_whose_number_is_missing_fails_instead_of_passing():
+@pytest.mark.parametrize("extra, hint", [
+    ({"raw_output": None, "output": {"senderBandwidth": "1 Mbits/sec"}},
+     "only iperf3's text carries retransmits and Central sent none (keep include_raw_output on)"),
+    ({"raw_output": "Connecting to host 127.0.0.1 ...", "output": {}},
+     "iperf3's text has no sender summary with them (the text was cut short)"),
+])
+def test_a_threshold_whose_number_is_missing_is_an_error_with_a_true_hint(extra, hint):
     upload = direction(retransmits=None)
-    verdict = evaluate(result(upload=upload), {"max_retransmits": 100})
+    verdict = evaluate(result(upload=upload, **extra), {"max_retransmits": 100, "min_receiver_mbps": 10})
     check = only_check(verdict, "max_retransmits")
-    assert check["passed"] is False and check["measured"] is None
-    assert "retransmits is not in the result" in check["message"]
-    assert "include_raw_output" in check["message"]
+    assert check["passed"] is False and check["measured"] is None and check["missing"] is True
+    assert hint in check["message"]
+    assert (verdict["verdict"], verdict["reason"], verdict["error_type"]) == ("ERROR", "no_measurement",
+                                                                              "no_measurement")
+    assert verdict["message"].startswith("no_measurement: max_retransmits: upload retransmits was not measured")
 
 
-def test_missing_udp_numbers_fail_the_udp_thresholds():
+def test_a_measured_miss_is_a_fail_even_when_another_figure_is_missing():
+    upload = direction(receiver_mbps=5, retransmits=None)
+    verdict = evaluate(result(upload=upload), {"max_retransmits": 100, "min_receiver_mbps": 10})
+    assert (verdict["verdict"], verdict["reason"]) == ("FAIL", "threshold")
+    assert verdict["message"].startswith("upload receiver 5.00 Mbit/s < 10 Mbit/s; max_retransmits:")
+
+
+def test_missing_udp_numbers_are_an_error_for_the_udp_thresholds():
     upload = direction(retransmits=None, udp=None)
-    verdict = evaluate(result(upload=upload, protocol="udp"), {"max_loss_percent": 1})
+    verdict = evaluate(result(upload=upload, protocol="udp", raw_output="x"), {"max_loss_percent": 1})
     assert only_check(verdict, "max_loss_percent")["passed"] is False
-    assert verdict["verdict"] == "FAIL"
+    assert verdict["verdict"] == "ERROR"
+    assert "iperf3's text has no UDP receiver summary" in verdict["message"]
 
 
 def test_stalled_intervals_are_counted_from_the_intervals_without_the_omitted_ones():
@@ -169,11 +185,12 @@ def test_stalled_intervals_are_counted_from_the_intervals_without_the_omitted_on
     assert verdict["measurements"]["upload"]["intervals"][2] == {"start": 1.0, "end": 2.0, "mbps": 5.0}
 
 
-def test_stalled_intervals_without_any_interval_numbers_fail():
+def test_stalled_intervals_without_any_interval_numbers_are_an_error():
     upload = direction(intervals=[])
     upload["stalled_intervals"] = None
     verdict = evaluate(result(upload=upload), {"max_stalled_intervals": 2})
-    assert "no per-interval numbers" in only_check(verdict, "max_stalled_intervals")["message"]
+    assert "the result has no per-interval figures" in only_check(verdict, "max_stalled_intervals")["message"]
+    assert verdict["verdict"] == "ERROR"
 
 
 def test_a_miss_never_looks_like_a_tie_in_the_message():
@@ -281,24 +298,34 @@ def test_a_direction_specific_threshold_replaces_the_general_one_for_its_directi
     assert verdict["verdict"] == "FAIL"
 
 
-def test_a_download_threshold_without_a_reverse_test_fails_and_says_how_to_fix_it():
-    verdict = evaluate(result(download=None), {"min_download_receiver_mbps": 10})
+def test_a_download_threshold_without_a_reverse_test_is_an_error_and_says_how_to_fix_it():
+    verdict = evaluate(result(download=None, include_reverse=False), {"min_download_receiver_mbps": 10})
     check = only_check(verdict, "min_download_receiver_mbps", "download")
     assert check["passed"] is False
-    assert check["message"] == ("min_download_receiver_mbps: download was not measured (the test needs include_reverse); "
-                                "limit >= 10 Mbit/s")
+    assert check["message"] == ("min_download_receiver_mbps: download receiver was not measured (the test ran without "
+                                "include_reverse, so the download was not measured); limit >= 10 Mbit/s")
+    assert verdict["verdict"] == "ERROR"
 
 
-def test_a_requested_reverse_direction_that_is_missing_fails_the_general_thresholds():
-    verdict = evaluate(result(download=None, include_reverse=True), {"min_receiver_mbps": 10})
+@pytest.mark.parametrize("extra, hint", [
+    ({"raw_output": "Connecting to host 127.0.0.1, port 5201 ..."},
+     "Central's iperf3 text has no report of the reverse direction"),
+    ({"raw_output": None, "output": {"senderBandwidth": "1 Mbits/sec"}},
+     "Central sent no iperf3 text (rawOutput), the only place the reverse direction is reported"),
+])
+def test_a_requested_reverse_direction_that_is_missing_is_an_error_saying_why(extra, hint):
+    verdict = evaluate(result(download=None, include_reverse=True, **extra), {"min_receiver_mbps": 10})
     assert only_check(verdict, "min_receiver_mbps", "download")["passed"] is False
     assert verdict["test"]["include_reverse"] is True
+    assert verdict["verdict"] == "ERROR" and hint in verdict["message"]
+    assert "needs include_reverse" not in verdict["message"]
 
 
-def test_a_measured_result_without_numbers_fails_any_threshold():
-    verdict = evaluate(result(upload={}, download=None), {"min_receiver_mbps": 10})
-    assert verdict["verdict"] == "FAIL"
-    assert "upload receiver is not in the result" in verdict["message"]
+def test_a_measured_result_without_numbers_is_an_error_for_any_threshold():
+    verdict = evaluate(result(upload={}, download=None, output={}, raw_output=None), {"min_receiver_mbps": 10})
+    assert verdict["verdict"] == "ERROR"
+    assert "upload receiver was not measured (Central's output has no receiverBandwidth and it sent no iperf3 " \
+           "text)" in verdict["message"]
 
 
 # --- JMESPath checks -----------------------------------------------------------------------------------------

@@ -274,7 +274,7 @@ LOCATION = "/network-troubleshooting/v1/gateways/%s/iperf/async-operations/%s"
     ("task id", LOCATION % ("CNF7G9K001", "not-a-uuid")),
     ("task id", LOCATION % ("CNF7G9K001", TASK + "%2F..")),
     ("task id", LOCATION % ("CNF7G9K001", "..")),
-    ("task id", LOCATION % ("CNF7G9K001", TASK + "/../../admin")),
+    ("location", LOCATION % ("CNF7G9K001", TASK + "/../../admin")),
 ])
 def test_gateway_iperf_result_refuses_bad_locations(option, location):
     result, http = run(gateway_iperf_result, result_args(serial_number=None, task_id=None, location=location))
