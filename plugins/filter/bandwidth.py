@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Bandwidth threshold filters: the per-gateway verdict and the validation of thresholds and checks.
 
 Documentation: bandwidth_verdict.yml and bandwidth_input_problems.yml beside this file.
@@ -7,7 +9,7 @@ Documentation: bandwidth_verdict.yml and bandwidth_input_problems.yml beside thi
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._thresholds import evaluate, input_problems
+from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils._thresholds import evaluate, input_problems
 
 
 def bandwidth_verdict(result, thresholds=None, checks=None, serial_number=None, variable_prefix=""):

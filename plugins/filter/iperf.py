@@ -1,6 +1,5 @@
-# -*- coding: utf-8 -*-
 # Copyright: contributors to the aruba_central.troubleshooting collection
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Filters that turn iperf3 client text and iperf3 unit strings into numbers.
@@ -10,8 +9,8 @@ Documentation: parse_iperf.yml, to_bits_per_second.yml and to_bytes.yml beside t
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_parser import parse_iperf as _parse_iperf
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_units import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._parser import parse_iperf as _parse_iperf
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._units import (
     to_bits_per_second as _to_bits_per_second,
     to_bytes as _to_bytes,
 )

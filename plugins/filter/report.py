@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Fleet report filters: render the gateway verdicts of a run as JSON, JUnit XML, CSV, Markdown or HTML.
 
 The documentation of each filter is in the YAML file of the same name beside this file.
@@ -9,7 +11,7 @@ import functools
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._report import (
+from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.report._render import (
     ReportInputError,
     merge_entries,
     render,

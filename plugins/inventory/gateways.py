@@ -1,5 +1,6 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 DOCUMENTATION = r"""
 name: gateways
@@ -183,12 +184,13 @@ from ansible.errors import AnsibleOptionsError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_args import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._text import one_line
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._args import (
     client_from_params,
     connection_argument_spec,
 )
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_errors import CentralError
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._gateways import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._gateways import (
     ONLINE,
     build_filter,
     fetch_gateways,
@@ -255,7 +257,7 @@ def compile_query(expression):
     try:
         return jmespath.compile(expression)
     except jmespath.exceptions.JMESPathError as exc:
-        message = " ".join(str(exc).split())
+        message = one_line(exc)
         raise AnsibleParserError("Invalid JMESPath in the inventory option query %r: %s" % (expression, message)) from None
 
 
@@ -264,7 +266,7 @@ def apply_query(gateways, expression):
     try:
         selected = compile_query(expression).search(gateways)
     except jmespath.exceptions.JMESPathError as exc:
-        message = " ".join(str(exc).split())
+        message = one_line(exc)
         raise AnsibleParserError("The inventory option query %r failed on the gateway list: %s" % (expression, message)) from None
     if not isinstance(selected, list) or not all(isinstance(item, dict) and item.get("serial_number") for item in selected):
         raise AnsibleParserError(
@@ -386,7 +388,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             self._read_config_data(path)
         except AnsibleOptionsError as exc:
-            message = " ".join(str(exc).split())
+            message = one_line(exc)
             if "'base_url'" in message:
                 message = ("The Central gateways inventory needs base_url: set it in %s or in the environment variable "
                            "CENTRAL_BASE_URL, for example https://us1.api.central.arubanetworks.com" % path)

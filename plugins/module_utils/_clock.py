@@ -1,7 +1,9 @@
-# -*- coding: utf-8 -*-
 # Copyright: contributors to the aruba_central.troubleshooting collection
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+#
+# PRIVATE to the aruba_central.troubleshooting collection: it may change or go away at any time without notice;
+# do not use it from other collections, roles or playbooks.
 
 # This module_utils file is PRIVATE to the aruba_central.troubleshooting collection.
 # It may change or disappear at any time; do not use it from other collections or plugins.

@@ -1,6 +1,7 @@
 #!/usr/bin/python
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 DOCUMENTATION = r"""
 module: gateway_info
@@ -205,12 +206,13 @@ api_error:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_args import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._args import (
     client_from_params,
     connection_argument_spec,
 )
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_errors import CentralError
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._gateways import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._module import done, fail
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._gateways import (
     MAX_PAGE_SIZE,
     GatewayQueryError,
     build_filter,
@@ -231,7 +233,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
 
-    api_filter = None
+    api_filter = client = None
     try:
         api_filter = build_filter(
             sites=params["site"], statuses=params["status"], models=params["model"],
@@ -239,15 +241,11 @@ def main():
         if not 1 <= params["limit"] <= MAX_PAGE_SIZE:
             raise GatewayQueryError("limit must be from 1 to %d gateways per page, got %d" % (MAX_PAGE_SIZE, params["limit"]))
         client = client_from_params(params)
-        if client.tls_warning:
-            module.warn(client.tls_warning)
         gateways = fetch_gateways(client, filter=api_filter, limit=params["limit"])
-    except CentralError as exc:
-        module.fail_json(msg=str(exc), api_filter=api_filter, error_type=exc.error_type, api_error=exc.to_dict())
-    except ValueError as exc:
-        module.fail_json(msg=str(exc), api_filter=api_filter)
+    except (CentralError, ValueError) as exc:
+        fail(module, exc, client, api_filter=api_filter)
 
-    module.exit_json(changed=False, gateways=gateways, total=len(gateways), api_filter=api_filter)
+    done(module, client, changed=False, gateways=gateways, total=len(gateways), api_filter=api_filter)
 
 
 if __name__ == "__main__":

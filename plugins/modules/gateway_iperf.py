@@ -1,6 +1,7 @@
 #!/usr/bin/python
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 DOCUMENTATION = r"""
 module: gateway_iperf
@@ -72,7 +73,7 @@ options:
       - iperf3 server endpoints to share between gateways, each C(host), C(host:port) or C([IPv6 address]:port).
       - The run takes a free endpoint, starting at a place derived from O(serial_number) so that parallel runs
         spread over the pool; no two runs on this controller use one endpoint at the same time.
-      - Endpoints are compared as written (after normalising case and IPv6 notation); a host name and its IP address
+      - Endpoints are compared as written (after normalizing case and IPv6 notation); a host name and its IP address
         are two endpoints.
       - Protection only lasts while the module runs, so use O(wait=true) with a pool.
     type: list
@@ -330,28 +331,29 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_args import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._args import (
     CONNECTION_MUTUALLY_EXCLUSIVE,
     CONNECTION_REQUIRED_ONE_OF,
     CONNECTION_REQUIRED_TOGETHER,
     client_from_params,
     connection_argument_spec,
 )
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_errors import CentralError
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._module import done, fail, warn_client
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_request import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._request import (
     build_request,
     describe,
     server_endpoints,
     validate_run_options,
 )
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_run import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._run import (
     IperfRunner,
     check_gateway,
 )
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_wait import TaskWaiter
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._server_pool import ServerPool
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._troubleshooting_api import validate_serial
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._wait import TaskWaiter
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._server_pool import ServerPool
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._troubleshooting import validate_serial
 
 
 def argument_spec():
@@ -393,21 +395,19 @@ def main():
         endpoints = server_endpoints(params["server_address"], params["port"], params["server_pool"])
         pool = ServerPool(endpoints, lock_dir=params["lease_dir"], clock=SYSTEM_CLOCK)
     except ValueError as exc:
-        module.fail_json(msg=str(exc), attempts=[])
+        fail(module, exc, attempts=[])
     what = describe(request, endpoints)
 
+    client = None
     try:
         client = client_from_params(params, clock=SYSTEM_CLOCK)
-        if client.tls_warning:
-            module.warn(client.tls_warning)
+        warn_client(module, client)
         if module.check_mode:
             gateway = check_gateway(client, serial)
-            module.exit_json(changed=False, msg="would run a %s on gateway %s" % (what, serial), gateway=gateway,
-                             attempts=[])
-    except CentralError as exc:
-        module.fail_json(msg=str(exc), error_type=exc.error_type, api_error=exc.to_dict(), attempts=[])
-    except ValueError as exc:
-        module.fail_json(msg=str(exc), attempts=[])
+            done(module, client, changed=False, msg="would run a %s on gateway %s" % (what, serial), gateway=gateway,
+                 attempts=[])
+    except (CentralError, ValueError) as exc:
+        fail(module, exc, client, attempts=[])
 
     if not params["wait"] and len(endpoints) > 1:
         module.warn("wait=false: the lease on the iperf server ends when the module returns, so the next run may "
@@ -422,12 +422,11 @@ def main():
             response[key] = getattr(run, key)
     if run.result is not None:
         response["ansible_facts"] = dict(gateway_iperf=run.result)
-    if run.error:
-        msg, error_type = run.error
-        if run.api_error:
-            response["api_error"] = run.api_error
-        module.fail_json(msg=msg, error_type=error_type, **response)
-    module.exit_json(msg="%s on gateway %s: %s" % (what, serial, run.status), **response)
+    if run.api_error:
+        response["api_error"] = run.api_error
+    if not run.error:
+        response["msg"] = "%s on gateway %s: %s" % (what, serial, run.status)
+    done(module, client, run.error, **response)
 
 
 if __name__ == "__main__":

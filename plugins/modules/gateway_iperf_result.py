@@ -1,6 +1,7 @@
 #!/usr/bin/python
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 DOCUMENTATION = r"""
 module: gateway_iperf_result
@@ -240,22 +241,23 @@ ansible_facts:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._budget import RunBudget
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_args import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._args import (
     CONNECTION_MUTUALLY_EXCLUSIVE,
     CONNECTION_REQUIRED_ONE_OF,
     CONNECTION_REQUIRED_TOGETHER,
     client_from_params,
     connection_argument_spec,
 )
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_errors import CentralError
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._module import done, fail, warn_client
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_request import seconds_option
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_wait import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._request import seconds_option
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._wait import (
     DEFAULT_RESULT_WAIT_TIMEOUT,
     TaskWaiter,
     outcome_failure,
 )
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._troubleshooting_api import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._troubleshooting import (
     parse_location,
     validate_serial,
     validate_task_id,
@@ -296,13 +298,13 @@ def main():
         serial, task_id = resolve_target(params)
         wait_timeout = seconds_option("wait_timeout", params["wait_timeout"]) or DEFAULT_RESULT_WAIT_TIMEOUT
     except ValueError as exc:
-        module.fail_json(msg=str(exc))
+        fail(module, exc)
 
     budget = RunBudget(SYSTEM_CLOCK, wait_timeout)
+    client = None
     try:
         client = client_from_params(params, clock=SYSTEM_CLOCK)
-        if client.tls_warning:
-            module.warn(client.tls_warning)
+        warn_client(module, client)
         waiter = TaskWaiter(client, SYSTEM_CLOCK)
         if params["wait"]:
             result, outcome = waiter.wait(serial, task_id, budget.deadline)
@@ -310,18 +312,11 @@ def main():
         else:
             result = waiter.look(serial, task_id, budget.deadline)
             failure = outcome_failure(result, None) if result["error_type"] else None
-    except CentralError as exc:
-        module.fail_json(msg=str(exc), task_id=task_id, error_type=exc.error_type, api_error=exc.to_dict())
-    except ValueError as exc:
-        module.fail_json(msg=str(exc), task_id=task_id)
+    except (CentralError, ValueError) as exc:
+        fail(module, exc, client, task_id=task_id)
 
-    for warning in client.warnings:
-        module.warn(warning)
-    response = dict(changed=False, task_id=task_id, status=result["status"], ansible_facts=dict(gateway_iperf=result))
-    if failure:
-        msg, error_type = failure
-        module.fail_json(msg=msg, error_type=error_type, **response)
-    module.exit_json(**response)
+    done(module, client, failure, changed=False, task_id=task_id, status=result["status"],
+         ansible_facts=dict(gateway_iperf=result))
 
 
 if __name__ == "__main__":

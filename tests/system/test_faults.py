@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Faults against real simulators, real modules run by ansible-playbook.
 
 Every case is one inventory host that runs one module against its own simulator (or the shared one, for faults that
@@ -17,7 +19,7 @@ import uuid
 
 import pytest
 
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._thresholds import evaluate
+from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils._thresholds import evaluate
 from ansible_collections.aruba_central.troubleshooting.tests.system import harness
 
 SPEED = 50

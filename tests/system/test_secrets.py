@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Secrets stay secret: an access-token fleet run at ``-vvvv`` and the gateways inventory with its cache.
 
 The client-credentials fleet run (through ansible-runner, as AWX runs it) is in ``test_fleet.py``; the token cache

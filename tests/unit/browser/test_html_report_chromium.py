@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The HTML fleet report in a real headless Chromium: the DOM after rendering, and a screenshot.
 
 With ``UPDATE_SCREENSHOT=1`` the screenshot of the demo fleet is written to ``docs/images/bandwidth_report.png`` (the
@@ -15,7 +17,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._report import render_html
+from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.report._render import render_html
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils import report_fixtures as fx
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The example execution environment of extensions/awx: ansible-builder turns it into a build context.
 
 ``ansible-builder create`` only writes files (no network, no container engine), so it runs here; the image build
@@ -13,7 +15,7 @@ import sys
 import pytest
 import yaml
 
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils import _thresholds
+from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils import _thresholds
 
 COLLECTION = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 DEFINITION = os.path.join(COLLECTION, "extensions", "awx", "execution-environment.yml")

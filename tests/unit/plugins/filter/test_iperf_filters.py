@@ -1,6 +1,5 @@
-# -*- coding: utf-8 -*-
 # Copyright: contributors to the aruba_central.troubleshooting collection
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
@@ -10,8 +9,9 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.aruba_central.troubleshooting.plugins.filter.iperf import FilterModule
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.paths import fixture_path
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "iperf")
+FIXTURES = fixture_path("iperf")
 FILTERS = FilterModule().filters()
 
 

@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Bad input to every filter: one ``AnsibleFilterError`` line that names the filter and what was wrong.
 
 Thresholds and checks are also checked through ``bandwidth_input_problems``, which a role uses to refuse bad

@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The gateways inventory plugin, loaded the way ansible-inventory loads it, with Central's answers scripted."""
 
 import json
@@ -15,8 +17,8 @@ from ansible.plugins.loader import init_plugin_loader, inventory_loader
 from ansible.utils.collection_loader._collection_config import AnsibleCollectionConfig
 
 from ansible_collections.aruba_central.troubleshooting.plugins.inventory import gateways as gateways_plugin
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils import _central_args
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._gateways import NORMALISED_FIELDS
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central import _args as _central_args
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._gateways import NORMALISED_FIELDS
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import HttpMock, error_reply, reply
 
 NAME = "aruba_central.troubleshooting.gateways"

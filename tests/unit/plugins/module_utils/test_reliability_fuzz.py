@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Property tests for what Central (or a proxy in front of it) may send back, and for what users may type.
 
 Whatever the shape of a task body, an error answer, a header or a gateway item: nothing raises an unexpected
@@ -17,29 +19,29 @@ from urllib.parse import quote
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_errors import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import (
     ERROR_TYPES,
     CentralError,
     error_from_response,
 )
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._central_retry import retry_delay_from_headers
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._gateways import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._retry import retry_delay_from_headers
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._gateways import (
     NORMALISED_FIELDS,
     fetch_gateways,
-    normalise_gateway,
+    normalize_gateway,
 )
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._iperf_result import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._result import (
     build_result,
     failure_message,
     has_figures,
 )
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._poller import plan_next_delay
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._report import ReportInputError, render
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._thresholds import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._poller import plan_next_delay
+from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.report._render import ReportInputError, render
+from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils._thresholds import (
     evaluate,
     normalize_thresholds,
 )
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._troubleshooting_api import (
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._troubleshooting import (
     RUNNING,
     iperf_path,
     parse_location,
@@ -298,9 +300,9 @@ GATEWAY_ITEMS = st.lists(st.dictionaries(st.sampled_from(["serialNumber", "devic
 
 @BOUNDED
 @given(GATEWAY_ITEMS)
-def test_any_gateway_item_normalises_to_every_field(items):
+def test_any_gateway_item_normalizes_to_every_field(items):
     for item in items:
-        gateway = normalise_gateway(item)
+        gateway = normalize_gateway(item)
         assert set(gateway) == set(NORMALISED_FIELDS)
 
 

@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """gateway_info end to end through its main(), with Central's HTTP answers scripted."""
 
 import pytest
@@ -7,7 +9,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils import _central_args
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central import _args as _central_args
 from ansible_collections.aruba_central.troubleshooting.plugins.modules import gateway_info
 
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import HttpMock, error_reply, reply
