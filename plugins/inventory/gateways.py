@@ -20,6 +20,10 @@ description:
     C(central_part_number), C(central_status), C(central_firmware_version), C(central_ip_address),
     C(central_ipv6_address), C(central_deployment), C(central_role), C(central_cluster_name),
     C(central_device_function), C(central_last_seen_at). A field Central did not send is V(null).
+  - C(central_index) is the host's position (from 0) in the sorted host list of this source. AWX slices a job over
+    the name-sorted hosts in turn, so with N slices a gateway's slice is C(central_index) modulo N; the role
+    C(aruba_central.troubleshooting.gateway_bandwidth) uses it to keep slices off each other's iperf servers
+    (C(gateway_bandwidth_slice_count)).
   - Credentials and tokens are never written into inventory variables or the inventory cache; the cache holds the
     gateway list only.
   - With O(cache), an entry is found by everything that decides what Central answers - O(base_url), O(api_version),
@@ -107,71 +111,49 @@ seealso:
 """
 
 EXAMPLES = r"""
----
 # central_gateways.yml - all gateways, credentials from the CENTRAL_* environment variables
 # (CENTRAL_BASE_URL, CENTRAL_CLIENT_ID, CENTRAL_CLIENT_SECRET):
 #   ansible-inventory -i central_gateways.yml --graph
 plugin: aruba_central.troubleshooting.gateways
 
----
+# Each inventory source is a file of its own; the ones below are commented out so that this stays one YAML document.
+#
 # berlin.central_gateways.yml - online gateways of two sites, named by serial number, extra groups per cluster
-# and model, and a cache so that repeated runs within an hour do not ask Central again
-plugin: aruba_central.troubleshooting.gateways
-# (client_id and client_secret from CENTRAL_CLIENT_ID and CENTRAL_CLIENT_SECRET, or written here, the secret
-# encrypted with ansible-vault encrypt_string)
-base_url: https://de1.api.central.arubanetworks.com
-hostname_field: serial_number
-online_only: true
-sites:
-  - HQ-Berlin
-  - Branch-Lyon
-keyed_groups:
-  - key: central_cluster_name
-    prefix: cluster
-  - key: central_model
-    prefix: model
-compose:
-  iperf_server: "'10.20.0.5' if central_site_name == 'HQ-Berlin' else '10.30.0.5'"
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/central_gateways
-cache_timeout: 3600
-
----
+# and model, and a cache so that repeated runs within an hour do not ask Central again. client_id and
+# client_secret come from CENTRAL_CLIENT_ID and CENTRAL_CLIENT_SECRET, or are written here, the secret encrypted
+# with ansible-vault encrypt_string.
+#
+#   plugin: aruba_central.troubleshooting.gateways
+#   base_url: https://de1.api.central.arubanetworks.com
+#   hostname_field: serial_number
+#   online_only: true
+#   sites:
+#     - HQ-Berlin
+#     - Branch-Lyon
+#   keyed_groups:
+#     - key: central_cluster_name
+#       prefix: cluster
+#     - key: central_model
+#       prefix: model
+#   compose:
+#     iperf_server: "'10.20.0.5' if central_site_name == 'HQ-Berlin' else '10.30.0.5'"
+#   cache: true
+#   cache_plugin: ansible.builtin.jsonfile
+#   cache_connection: ~/.cache/central_gateways
+#   cache_timeout: 3600
+#
 # branches.central_gateways.yml - only branch gateways that are not cluster members, chosen with JMESPath
-plugin: aruba_central.troubleshooting.gateways
-filter: "deployment in ('Standalone', 'Cluster')"
-query: "[?starts_with(site_name, 'Branch') && role != 'Member']"
-group_by_status: false
-
----
-# AWX / Ansible Automation Platform
-# 1. Administration > Credential Types > Add, "HPE Aruba Networking Central":
-#    Input configuration:
-fields:
-  - id: central_base_url
-    type: string
-    label: Central API base URL
-  - id: central_client_id
-    type: string
-    label: Client id
-  - id: central_client_secret
-    type: string
-    label: Client secret
-    secret: true
-required:
-  - central_base_url
-  - central_client_id
-  - central_client_secret
-#    Injector configuration (inventory updates only read environment variables, not extra vars):
-env:
-  CENTRAL_BASE_URL: "{{ central_base_url }}"
-  CENTRAL_CLIENT_ID: "{{ central_client_id }}"
-  CENTRAL_CLIENT_SECRET: "{{ central_client_secret }}"
-# 2. Create a credential of that type.
-# 3. Inventories > Add inventory > Sources > Add: source "Sourced from a Project", the project holding a file
-#    inventory/central_gateways.yml (for example the first example above), the credential from step 2,
-#    "Overwrite" and "Update on launch" checked. The same credential on the job template feeds the modules.
+#
+#   plugin: aruba_central.troubleshooting.gateways
+#   filter: "deployment in ('Standalone', 'Cluster')"
+#   query: "[?starts_with(site_name, 'Branch') && role != 'Member']"
+#   group_by_status: false
+#
+# AWX / Ansible Automation Platform: create the credential type of extensions/awx/credential_type_central.yml
+# (the playbook aruba_central.troubleshooting.awx_credential_type does it for you), a credential of that type, and
+# an inventory source "Sourced from a Project" with a file such as central_gateways.yml above, that credential,
+# "Overwrite" and "Update on launch" checked. Inventory updates read only the CENTRAL_* environment variables the
+# credential injects. docs/awx.md has the details.
 """
 
 import collections
@@ -180,7 +162,8 @@ import json
 import os
 import re
 
-from ansible.errors import AnsibleOptionsError, AnsibleParserError
+from ansible import constants as C
+from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.module_utils.parsing.convert_bool import boolean
 
@@ -309,6 +292,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     """Gateways from HPE Aruba Networking Central."""
 
     NAME = PLUGIN_NAME
+    _source_options = frozenset()
 
     def verify_file(self, path):
         if not super().verify_file(path):
@@ -316,13 +300,24 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         base = re.split(r"[\\/]", path)[-1]
         return any(base == name or base.endswith("." + name) for name in FILE_NAMES)
 
+    def _blank_in_environment(self, option):
+        """True when ``option`` is not in the source file and its environment variable is set but blank.
+
+        An AWX credential injects the fields left empty as empty strings; they mean "unset", not "" (or, for
+        validate_certs, false). Decided from the file and the environment, the way every ansible-core release reads
+        them (get_option_and_origin ignores the source file before 2.18).
+        """
+        if option in self._source_options:
+            return False
+        definition = C.config.get_configuration_definitions("inventory", self._load_name).get(option) or {}
+        names = [item.get("name") for item in definition.get("env") or [] if isinstance(item, dict)]
+        given = [os.environ[name] for name in names if name in os.environ]
+        return bool(given) and not given[-1].strip()
+
     def _connection_params(self):
         params = {}
         for option, spec in connection_argument_spec().items():
-            value, origin = self.get_option_and_origin(option)
-            if isinstance(origin, str) and origin.startswith("env:") and not os.environ.get(origin[4:].strip(), "").strip():
-                # An AWX credential injects the fields left empty as empty strings: treat them as unset.
-                value = None
+            value = None if self._blank_in_environment(option) else self.get_option(option)
             if value is not None and spec.get("type") in ("str", "path"):
                 value = str(value)  # a vaulted value is decrypted here
             params[option] = value
@@ -372,7 +367,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _check_booleans(self, path):
         """Ansible reads any unknown word as false for a bool option: refuse misspelt ones (``validate_certs: ture``)."""
         data = self.loader.load_from_file(path, cache="none") or {}
-        given = dict((name, data.get(name)) for name in BOOL_OPTIONS if isinstance(data, dict) and name in data)
+        self._source_options = frozenset(data) if isinstance(data, dict) else frozenset()
+        given = dict((name, data.get(name)) for name in BOOL_OPTIONS if name in self._source_options)
         env_value = os.environ.get("CENTRAL_VALIDATE_CERTS", "")
         if "validate_certs" not in given and env_value.strip():
             given["validate_certs (CENTRAL_VALIDATE_CERTS)"] = env_value
@@ -387,9 +383,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self._check_booleans(path)
         try:
             self._read_config_data(path)
-        except AnsibleOptionsError as exc:
+        except AnsibleError as exc:  # AnsibleOptionsError; a plain AnsibleError for a missing option before 2.18
             message = one_line(exc)
-            if "'base_url'" in message:
+            if re.search(r"\bbase_url\b", message):
                 message = ("The Central gateways inventory needs base_url: set it in %s or in the environment variable "
                            "CENTRAL_BASE_URL, for example https://us1.api.central.arubanetworks.com" % path)
             else:
@@ -411,9 +407,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             gateways = apply_query(gateways, self.get_option("query"))
         strict = self.get_option("strict")
         self.inventory.add_group(ALL_GROUP)
-        for name, gateway in host_names(gateways, self.get_option("hostname_field")):
+        for index, (name, gateway) in enumerate(host_names(gateways, self.get_option("hostname_field"))):
             host = self.inventory.add_host(name, group=ALL_GROUP)
-            hostvars = host_vars(gateway)
+            hostvars = dict(host_vars(gateway), central_index=index)
             for key, value in hostvars.items():
                 self.inventory.set_variable(host, key, value)
             for enabled, prefix, field in (("group_by_site", "site", "site_name"), ("group_by_status", "status", "status")):

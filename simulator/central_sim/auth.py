@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """OAuth2 client-credentials tokens, as HPE GreenLake's SSO issues them for Central (api.md section 4)."""
 
 import base64
@@ -40,7 +44,7 @@ class TokenStore:
 
     def lookup(self, authorization, revoke_after=None):
         """(Token, None) for a usable ``Authorization: Bearer`` header, else (None, why it is refused)."""
-        scheme, _, value = (authorization or "").partition(" ")
+        scheme, _sep, value = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
             return None, "Authentication required."
         token = self._tokens.get(value.strip())
@@ -55,14 +59,14 @@ class TokenStore:
 
 
 def _basic_credentials(header):
-    scheme, _, encoded = (header or "").partition(" ")
+    scheme, _sep, encoded = (header or "").partition(" ")
     if scheme.lower() != "basic":
         return None, None
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode()
     except (binascii.Error, UnicodeDecodeError):
         return None, None
-    client_id, _, client_secret = decoded.partition(":")
+    client_id, _sep, client_secret = decoded.partition(":")
     return client_id, client_secret
 
 

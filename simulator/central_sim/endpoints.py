@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """iperf server endpoints the simulator owns, and what a gateway sees when it aims at anything else."""
 
 import ipaddress
@@ -51,7 +55,7 @@ def free_endpoints(count, host="127.0.0.1"):
     """``count`` distinct endpoints on ports that are free right now."""
     sockets = []
     try:
-        for _ in range(count):
+        for _index in range(count):
             sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
             sock.bind((host, 0))
             sockets.append(sock)

@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Central's error bodies: the code family depends on the API and its version (api.md sections 1, 2 and 7)."""
 
 import secrets

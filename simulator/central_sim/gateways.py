@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The simulated gateways: loaded from a YAML file or generated deterministically from a seed."""
 
 import dataclasses
@@ -191,9 +195,9 @@ def generate_gateways(count, seed, taken=()):
     offline = set(rng.sample(range(count), int(count * 0.05 + 0.5)))
     gateways, serials = [], set(taken)
     for index in range(count):
-        serial = "CN" + "".join(rng.choice(_SERIAL_CHARS) for _ in range(8))
+        serial = "CN" + "".join(rng.choice(_SERIAL_CHARS) for _index in range(8))
         while serial in serials:
-            serial = "CN" + "".join(rng.choice(_SERIAL_CHARS) for _ in range(8))
+            serial = "CN" + "".join(rng.choice(_SERIAL_CHARS) for _index in range(8))
         serials.add(serial)
         site = sites[index % len(sites)]
         roll = rng.random()

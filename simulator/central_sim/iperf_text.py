@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Turn iperf3 client text into Central's ``output`` object, the way Central presents it.
 
 Central copies the strings out of the iperf3 text: ``metrics`` holds one entry per interval line (the stream's lines
@@ -45,7 +49,7 @@ def _classified(lines):
 def _split(lines):
     """Interval lines and summary lines of one report."""
     intervals, summary = [], []
-    for _, match, in_summary in _classified(lines):
+    for _position, match, in_summary in _classified(lines):
         (summary if in_summary else intervals).append(match)
     return intervals, summary
 
@@ -60,7 +64,7 @@ def cut_after_intervals(text, count):
     intervals = [(position, match) for position, match, in_summary in _classified(lines) if not in_summary]
     if not intervals:
         return text
-    several = any(match.group("id") == "[SUM]" for _, match in intervals)
+    several = any(match.group("id") == "[SUM]" for _position, match in intervals)
     steps = [position for position, match in intervals if (match.group("id") == "[SUM]") == several]
     end = steps[min(count, len(steps)) - 1] + 1 if count > 0 else intervals[0][0]
     return "".join(lines[:end])

@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Real mode: one ``iperf3 -s`` per owned endpoint, and a real ``iperf3 -c`` for every test a gateway runs.
 
 Time is compressed by ``--speed``: ``-t`` is the requested duration divided by the speed (at least 1 s) and the
@@ -66,7 +70,7 @@ class IperfServer:
             self.proc = await asyncio.create_subprocess_exec(
                 *argv, stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
                 preexec_fn=_die_with_parent)
-        for _ in range(int(_SERVER_READY_TIMEOUT / 0.05)):
+        for _attempt in range(int(_SERVER_READY_TIMEOUT / 0.05)):
             with open(self.log_path, "rb") as log:
                 log.seek(start)
                 text = log.read().decode(errors="replace")
@@ -192,7 +196,7 @@ class RealRunner:
             stalls = asyncio.get_running_loop().create_task(self._stalls(self._servers[endpoint],
                                                                          task.gateway.link.stall))
         try:
-            out, _ = await asyncio.wait_for(proc.communicate(), timeout)
+            out, _stderr = await asyncio.wait_for(proc.communicate(), timeout)
             return out.decode(errors="replace")
         except asyncio.TimeoutError:
             return "iperf3: error - the test did not end within %d seconds\n" % timeout

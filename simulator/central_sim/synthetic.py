@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Synthetic iperf 3.0.11 client text (what Aruba gateways run), computed from a gateway's link profile.
 
 The layout follows iperf 3.0.11's ``iperf_locale.c`` format strings and reporter (``iperf_api.c``) with ``-V``:
@@ -37,20 +41,20 @@ def _span(start, end):
 
 def _line_tcp_sender(sid, start, end, nbytes, seconds, retr, cwnd, tail=""):
     if sid is None:
-        return "[SUM] %s  %s  %s  %3d             %s\n" % (_span(start, end), format_bytes(nbytes),
-                                                          format_rate(nbytes / seconds), retr, tail)
-    return "%s %s  %s  %s  %3d   %s       %s\n" % (_ident(sid), _span(start, end), format_bytes(nbytes),
-                                                  format_rate(nbytes / seconds), retr, format_bytes(cwnd), tail)
+        return "[SUM] %s  %s  %s  %3d             %s\n" % (
+            _span(start, end), format_bytes(nbytes), format_rate(nbytes / seconds), retr, tail)
+    return "%s %s  %s  %s  %3d   %s       %s\n" % (
+        _ident(sid), _span(start, end), format_bytes(nbytes), format_rate(nbytes / seconds), retr, format_bytes(cwnd), tail)
 
 
 def _line_plain(sid, start, end, nbytes, seconds, tail=""):
-    return "%s %s  %s  %s                  %s\n" % (_ident(sid), _span(start, end), format_bytes(nbytes),
-                                                   format_rate(nbytes / seconds), tail)
+    return "%s %s  %s  %s                  %s\n" % (
+        _ident(sid), _span(start, end), format_bytes(nbytes), format_rate(nbytes / seconds), tail)
 
 
 def _line_retr(sid, start, end, nbytes, seconds, retr, tail):
-    return "%s %s  %s  %s  %3d             %s\n" % (_ident(sid), _span(start, end), format_bytes(nbytes),
-                                                  format_rate(nbytes / seconds), retr, tail)
+    return "%s %s  %s  %s  %3d             %s\n" % (
+        _ident(sid), _span(start, end), format_bytes(nbytes), format_rate(nbytes / seconds), retr, tail)
 
 
 def _line_udp_sender(sid, start, end, nbytes, seconds, packets, tail=""):
@@ -125,7 +129,7 @@ def _tcp_samples(request, link, rng, reverse):
     efficiency = 0.955 * max(0.35, 1.0 - link.loss_percent * 0.06)
     base_cwnd = min(3 * 1024 * 1024, max(10 * MSS, per_stream * 0.04))
     streams = []
-    for _ in range(request.parallel):
+    for _stream in range(request.parallel):
         samples, wanted, given, cwnd = [], 0.0, 0, base_cwnd
         for second in range(request.omit + request.duration):
             stalled = _stall(link, second, second + 1)
@@ -150,7 +154,7 @@ def _udp_samples(request, link, rng, reverse):
     """Per stream, per second: (datagrams sent, datagrams lost, jitter ms)."""
     per_stream = link.rate_mbps(reverse) * 1e6 / 8 / request.parallel
     streams = []
-    for _ in range(request.parallel):
+    for _stream in range(request.parallel):
         samples, wanted, given = [], 0.0, 0
         for second in range(request.omit + request.duration):
             wanted += per_stream * rng.uniform(0.98, 1.02) / UDP_BLOCK

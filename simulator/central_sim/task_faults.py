@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Faults in what a test shows: what the gateway's iperf answered and how Central reports it (``task:`` faults).
 
 A test takes the ``task`` faults in force for its gateway when it is started (``serials.<serial>.task``, else the

@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Start a simulator from tests.
 
 ``running_simulator(**cli_options)`` runs ``python -m central_sim`` as a subprocess, waits for its readiness line and
@@ -85,8 +89,8 @@ def running_simulator(startup_timeout=30.0, stop_timeout=15.0, python=None, **cl
                                  % (proc.poll(), " | ".join(tail) or "no error output"))
         with open(ready_file, encoding="utf-8") as handle:
             info = json.load(handle)
-        info.update(process=proc, stderr_path=stderr_path, ready_line=next(
-            line.strip() for line in lines if line.startswith(READY_PREFIX)))
+        info.update(process=proc, stderr_path=stderr_path,
+                    ready_line=[line.strip() for line in lines if line.startswith(READY_PREFIX)][0])
         yield info
     finally:
         _stop(proc, stop_timeout)

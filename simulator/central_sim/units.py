@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """iperf3's unit formatting (``src/units.c``: ``unit_snprintf``), so generated text reads like the real tool's.
 
 Sizes use powers of 1024 (``MBytes``), rates powers of 1000 (``Mbits/sec``); the number always fits in four places:

@@ -1,5 +1,10 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Fixtures: a simulator in a background thread with an injectable clock, and a small HTTP client for it."""
 
+import contextlib
 import os
 import time
 
@@ -71,20 +76,15 @@ class Client:
 @pytest.fixture
 def make_sim():
     """make_sim(**cli_options) -> Client; synthetic, fast and on the test gateways unless told otherwise."""
-    contexts = []
+    with contextlib.ExitStack() as stack:
+        def factory(**cli_options):
+            options = {"mode": "synthetic", "speed": 1000, "gateways": GATEWAYS, "seed": 7}
+            options.update(cli_options)
+            clock = SimClock()
+            info, sim = stack.enter_context(simulator_in_thread(clock=clock, **options))
+            return Client(info, sim, clock)
 
-    def factory(**cli_options):
-        options = {"mode": "synthetic", "speed": 1000, "gateways": GATEWAYS, "seed": 7}
-        options.update(cli_options)
-        clock = SimClock()
-        context = simulator_in_thread(clock=clock, **options)
-        info, sim = context.__enter__()
-        contexts.append(context)
-        return Client(info, sim, clock)
-
-    yield factory
-    for context in reversed(contexts):
-        context.__exit__(None, None, None)
+        yield factory
 
 
 @pytest.fixture
@@ -100,6 +100,14 @@ def eventually(probe, timeout=10.0):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.01)
+
+
+def task_when(client, location, key, value, timeout=10.0):
+    """The task body at ``location`` once its ``key`` is ``value``; None if it is not within ``timeout``."""
+    def probe():
+        body = client.get(location).json()
+        return body if body[key] == value else None
+    return eventually(probe, timeout)
 
 
 def finish(client, location, step=30.0, timeout=10.0):

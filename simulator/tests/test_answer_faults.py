@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Answers a client must survive: far rate-limit resets, a token endpoint that never answers, lost 202s, conflicts,
 the API gateway's own 404, and a gateway whose link changes between runs."""
 
@@ -62,7 +66,7 @@ def test_a_held_request_is_released_when_the_simulator_stops():
         except requests.RequestException as exc:
             outcome["error"] = exc
 
-    with simulator_in_thread(clock=SimClock(), mode="synthetic", speed=1000, gateways=GATEWAYS) as (info, _):
+    with simulator_in_thread(clock=SimClock(), mode="synthetic", speed=1000, gateways=GATEWAYS) as (info, _sim):
         requests.post(info["base_url"] + "/_sim/faults", json={"token": {"hang": 1}}, timeout=5).raise_for_status()
         worker = threading.Thread(target=ask, args=(info["token_url"],))
         worker.start()
@@ -99,7 +103,7 @@ def test_a_burst_loses_only_the_first_start_answer_of_one_serial(sim):
 def test_a_burst_of_malformed_answers_then_normal_ones(sim):
     location = sim.start("CNTEST0001")["location"]
     sim.set_faults({"burst": {"route": "result", "count": 2, "answer": "no_status"}})
-    bodies = [sim.get(location).json() for _ in range(3)]
+    bodies = [sim.get(location).json() for _index in range(3)]
     assert ["status" in body for body in bodies] == [False, False, True]
     assert all("startTime" in body for body in bodies)
 

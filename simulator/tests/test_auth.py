@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The token endpoint and bearer tokens on every API route, with each API version's 401 code."""
 
 import pytest

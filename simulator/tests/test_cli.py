@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The command line, readiness line and ready file, TLS, and central_sim.testing.running_simulator (a subprocess)."""
 
 import json
@@ -23,7 +27,7 @@ READY = re.compile(r"^central_sim ready base_url=(?P<base>http://127\.0\.0\.1:\d
 def run_cli(*args):
     env = dict(os.environ, PYTHONPATH=SIMULATOR_DIR)
     return subprocess.run([sys.executable, "-m", "central_sim", *args], capture_output=True, text=True, env=env,
-                          timeout=60)
+                          timeout=60, check=False)
 
 
 def test_readiness_line_ready_file_and_clean_exit():

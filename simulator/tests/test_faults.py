@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Every fault, switched on at run time through POST /_sim/faults (or at start with --faults), seeded."""
 
 import json
@@ -7,7 +11,7 @@ import threading
 import pytest
 import requests
 
-from conftest import eventually
+from conftest import eventually, task_when
 
 GATEWAYS = "/network-monitoring/v1/gateways"
 
@@ -28,7 +32,7 @@ def test_rate_429_with_retry_after_and_reset(sim):
 
 def test_status_5xx_picks_from_the_codes(sim):
     sim.set_faults({"gateways": {"status_5xx": {"probability": 1, "codes": [502, 503]}}})
-    responses = [sim.get(GATEWAYS) for _ in range(12)]
+    responses = [sim.get(GATEWAYS) for _index in range(12)]
     assert {r.status_code for r in responses} == {502, 503}
     codes = {r.status_code: r.json()["errorCode"] for r in responses}
     assert codes == {502: "HPE_GL_ERROR_BAD_GATEWAY", 503: "HPE_GL_ERROR_SERVICE_UNAVAILABLE"}
@@ -81,7 +85,7 @@ def test_html_error_looks_like_a_proxy(sim):
 def test_revoked_tokens_stop_working_before_expiry(sim):
     sim.set_faults({"revoke_tokens_after": 2})
     headers = {"Authorization": "Bearer " + sim.token()}
-    assert [sim.get(GATEWAYS, headers=headers).status_code for _ in range(3)] == [200, 200, 401]
+    assert [sim.get(GATEWAYS, headers=headers).status_code for _index in range(3)] == [200, 200, 401]
     assert "revoked" in sim.get(GATEWAYS, headers=headers).json()["message"]
     fresh = {"Authorization": "Bearer " + sim.token()}
     assert sim.get(GATEWAYS, headers=fresh).status_code == 200
@@ -91,7 +95,7 @@ def test_stuck_running_never_completes_until_the_fault_goes(sim):
     sim.set_faults({"stuck_running": ["CNTEST0001"]})
     location = sim.start("CNTEST0001")["location"]
     sim.clock.advance(3000)  # far past set-up (48 s) and test (10 s), even at speed 1
-    body = eventually(lambda: (lambda b: b if b["progressPercent"] == 99 else None)(sim.get(location).json()))
+    body = task_when(sim, location, "progressPercent", 99)
     assert body["status"] == "RUNNING" and body["output"] is None and body["endTime"] is None
     assert sim.metrics()["tasks"][0]["completed"] is not None  # the gateway finished; Central never says so
     sim.set_faults({})
@@ -105,13 +109,13 @@ def test_vanishing_tasks_404_after_the_first_poll(sim):
     gone = sim.get(location)
     assert gone.status_code == 404 and gone.json()["message"].startswith("Async operation task not found: ")
     other = sim.start("CNTEST0001")["location"]
-    assert [sim.get(other).status_code for _ in range(2)] == [200, 200]
+    assert [sim.get(other).status_code for _index in range(2)] == [200, 200]
 
 
 def test_burst_fails_the_next_requests_to_a_route(sim):
     sim.set_faults({"burst": {"route": "start", "count": 2, "status": 503}})
     statuses = [sim.post("/network-troubleshooting/v1/gateways/CNTEST0001/iperf",
-                         json={"iperfServerAddress": "127.0.0.1"}).status_code for _ in range(3)]
+                         json={"iperfServerAddress": "127.0.0.1"}).status_code for _index in range(3)]
     assert statuses == [503, 503, 202]
     assert sim.get(GATEWAYS).status_code == 200
 
@@ -133,7 +137,7 @@ def test_token_endpoint_faults(sim):
 
 
 def _statuses(client, count=24):
-    return [client.get(GATEWAYS).status_code for _ in range(count)]
+    return [client.get(GATEWAYS).status_code for _index in range(count)]
 
 
 def test_faults_are_deterministic_for_a_seed(make_sim):

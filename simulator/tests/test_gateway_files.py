@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Gateway files and generated fleets."""
 
 import os
@@ -20,8 +24,8 @@ def test_the_demo_fleet_loads_with_poor_stalling_and_offline_gateways():
 
 def test_generated_fleet_has_poor_links_stalls_and_about_five_percent_offline():
     fleet = generate_gateways(400, seed=3)
-    assert len({g.serial for g in fleet}) == 400 and all(g.serial.startswith("CN") and len(g.serial) == 10
-                                                          for g in fleet)
+    assert len({g.serial for g in fleet}) == 400
+    assert all(g.serial.startswith("CN") and len(g.serial) == 10 for g in fleet)
     assert sum(not g.online for g in fleet) == 20
     assert 5 <= sum(g.link.up_mbps <= 10 for g in fleet) <= 40
     assert 3 <= sum(g.link.stall is not None for g in fleet) <= 25

@@ -1,3 +1,7 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Task faults: what a test shows when the gateway or Central answer oddly (busy, spellings, empty or cut results)."""
 
 import json
@@ -6,14 +10,15 @@ import re
 import pytest
 
 from central_sim.synthetic import ERROR_BUSY
-from conftest import eventually, finish
+from conftest import finish, task_when
+
 
 def status_of(client, location):
     return client.get(location).json()
 
 
 def until(client, location, status):
-    return eventually(lambda: (lambda b: b if b["status"] == status else None)(status_of(client, location)))
+    return task_when(client, location, "status", status)
 
 
 def test_busy_after_setup_for_the_first_test_of_a_serial_only(make_sim):
@@ -68,7 +73,7 @@ def test_lower_case_statuses_for_one_serial(make_sim):
 def test_an_undocumented_end_status(sim):
     sim.set_faults({"task": {"end_status": "CANCELLED", "status_case": "lower"}})
     location = sim.start("CNTEST0001", includeRawOutput=True)["location"]
-    body = eventually(lambda: (lambda b: b if b["status"] == "CANCELLED" else None)(status_of(sim, location)))
+    body = task_when(sim, location, "status", "CANCELLED")
     assert (body["progressPercent"], body["output"], body["rawOutput"], body["failReason"]) == (100, None, None, None)
     assert body["endTime"] is not None
     assert sim.metrics()["faults_injected"]["end_status"] == 1
@@ -133,7 +138,7 @@ def test_iperf_3011_udp_receiver_bandwidth_present_or_absent(sim, receiver_bandw
 def test_exactly_the_nth_poll_is_malformed(sim, kind):
     sim.set_faults({"task": {"malformed_poll": {"poll": 2, "kind": kind}}})
     location = sim.start("CNTEST0001")["location"]
-    first, second, third = (sim.get(location) for _ in range(3))
+    first, second, third = (sim.get(location) for _index in range(3))
     assert [first.status_code, second.status_code, third.status_code] == [200, 200, 200]
     assert "status" in first.json() and "status" in third.json()
     if kind in ("cut", "empty"):

@@ -1,10 +1,14 @@
+# Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Async operations: states and timing, failures reported as COMPLETED, retention, list-tasks, metrics."""
 
 import uuid
 
 import requests
 
-from conftest import eventually, finish
+from conftest import finish, task_when
 
 
 def status_of(client, location):
@@ -20,13 +24,13 @@ def test_states_follow_the_setup_delay_then_the_test(make_sim):
     assert (body["status"], body["progressPercent"], body["endTime"], body["output"], body["rawOutput"]) == (
         "INITIATED", 0, None, None, None)
     client.clock.advance(48)
-    running = eventually(lambda: (lambda b: b if b["status"] == "RUNNING" else None)(status_of(client, location)))
+    running = task_when(client, location, "status", "RUNNING")
     assert running["progressPercent"] < 20 and running["output"] is None and running["endTime"] is None
     client.clock.advance(5)
     halfway = status_of(client, location)
     assert halfway["status"] == "RUNNING" and 45 <= halfway["progressPercent"] <= 60
     client.clock.advance(6)
-    done = eventually(lambda: (lambda b: b if b["status"] == "COMPLETED" else None)(status_of(client, location)))
+    done = task_when(client, location, "status", "COMPLETED")
     assert done["progressPercent"] == 100 and done["failReason"] is None and done["output"]["metrics"]
     assert done["startTime"] == started["startTime"]
 
@@ -75,7 +79,7 @@ def test_two_tests_on_one_endpoint_make_the_second_busy(make_sim):
     second = client.start("CNTEST0005")["location"]           # set-up 10 s: starts at 50, same endpoint
     other_endpoint = client.start("CNTEST0002", server=1)["location"]
     client.clock.advance(15)
-    busy = eventually(lambda: (lambda b: b if b["status"] == "COMPLETED" else None)(status_of(client, second)))
+    busy = task_when(client, second, "status", "COMPLETED")
     assert busy["failReason"] == "iperf3: error - the server is busy running a test. try again later"
     assert busy["output"] is None and "busy" in busy["rawOutput"]
     assert finish(client, first)["failReason"] is None

@@ -16,7 +16,7 @@ import json
 
 import pytest
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.module_args import patch_module_args
 
 
 class ModuleExit(Exception):

@@ -19,6 +19,7 @@ from ansible.utils.collection_loader._collection_config import AnsibleCollection
 from ansible_collections.aruba_central.troubleshooting.plugins.inventory import gateways as gateways_plugin
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central import _args as _central_args
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._gateways import NORMALISED_FIELDS
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.assertions import names_option
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import HttpMock, error_reply, reply
 
 NAME = "aruba_central.troubleshooting.gateways"
@@ -151,8 +152,18 @@ def test_host_variables_are_the_serial_and_the_prefixed_fields(http, tmp_path):
     assert own["central_deployment"] == "Standalone"
     assert own["central_cluster_name"] is None
     assert "name" not in own and "status" not in own
-    assert sorted(own) == sorted(["serial_number"] + ["central_" + field for field in
-                                                      NORMALISED_FIELDS if field != "serial_number"])
+    assert own["central_index"] == 0
+    assert sorted(own) == sorted(["serial_number", "central_index"] + ["central_" + field for field in
+                                                                       NORMALISED_FIELDS if field != "serial_number"])
+
+
+def test_every_host_knows_its_place_in_the_sorted_host_list(http, tmp_path):
+    """central_index: what a job slice needs to know which share of the server pool is its own."""
+    expect_token(http)
+    http.expect("GET", LIST, listing(FLEET))
+    inventory = load(write_source(tmp_path))
+    names = sorted(host.name for host in inventory.hosts.values())
+    assert [inventory.get_host(name).get_vars()["central_index"] for name in names] == list(range(len(names)))
 
 
 def test_equal_names_all_get_their_serial_appended(http, tmp_path):
@@ -458,3 +469,96 @@ def test_host_names_never_take_a_name_a_gateway_has_of_its_own():
         ("S4", "S4"), ("gw_S1", "S3"), ("gw_S1_S1", "S1"), ("gw_S2", "S2")]
     assert gateways_plugin.host_names(list(reversed(gateways)), "name") == named
     assert {gateway["serial_number"] for _name, gateway in named} == {"S1", "S2", "S3", "S4"}
+
+
+# ---------------------------------------------------------------- bad options: one line naming the option, no request
+
+
+def parse_capturing(http, source):
+    """(error message or None, requests sent) for a source that should fail; a request it made is not an error here."""
+    message = None
+    try:
+        load(source)
+    except AnsibleParserError as exc:
+        message = str(exc)
+    except AssertionError:  # the scripted seam refused a request: the plugin asked Central
+        pass
+    finally:
+        sent = list(http.requests)
+        http.failures.clear()
+    return message, sent
+
+
+OPTION_CASES = [
+    ("base_url", {"base_url": None}),
+    ("base_url", {"base_url": ""}),
+    ("base_url", {"base_url": "http://central.example"}),
+    ("base_url", {"base_url": "http://localhost.evil.example"}),
+    ("base_url", {"base_url": "central.example"}),
+    ("base_url", {"base_url": "https://central.example:0"}),
+    ("base_url", {"base_url": "https://central.example/?x=1"}),
+    ("base_url", {"base_url": "https://user:%s@central.example" % SECRET}),
+    ("token_url", {"token_url": "http://sso.example/as/token.oauth2"}),
+    ("token_url", {"token_url": "ftp://sso.example/as/token.oauth2"}),
+    ("api_version", {"api_version": "v3"}),
+    ("api_version", {"api_version": "V1"}),
+    ("access_token", {"access_token": "tok-static"}),
+    ("client_secret", {"client_secret": None}),
+    ("client_id", {"client_id": None}),
+    ("access_token", {"client_id": None, "client_secret": None}),
+    ("ca_path", {"ca_path": "/nonexistent/ca.pem"}),
+    ("request_timeout", {"request_timeout": -1}),
+    ("request_timeout", {"request_timeout": "fast"}),
+    ("max_retries", {"max_retries": -1}),
+    ("max_retries", {"max_retries": "many"}),
+    ("page_size", {"page_size": 0}),
+    ("page_size", {"page_size": -1}),
+    ("page_size", {"page_size": 101}),
+    ("page_size", {"page_size": "all"}),
+    ("hostname_field", {"hostname_field": "bogus"}),
+    ("sites", {"sites": ["HQ-Berlin", ""]}),
+    ("sites", {"sites": ["HQ\nBerlin"]}),
+    ("models", {"models": ["  "]}),
+    ("filter", {"filter": "x" * 300}),
+    ("query", {"query": "[?site_name == "}),
+]
+
+
+@pytest.mark.parametrize("option, options", OPTION_CASES)
+def test_bad_inventory_options_fail_the_source_before_any_request(http, tmp_path, option, options):
+    with pytest.raises(AnsibleParserError) as info:
+        load(write_source(tmp_path, **options))
+    message = " ".join(str(info.value.message if hasattr(info.value, "message") else info.value).split("\n"))
+    first_line = str(info.value).splitlines()[0]
+    assert names_option(message, option), "%r does not name %s" % (message, option)
+    assert SECRET not in str(info.value)
+    assert first_line.strip(), "the error has a first line that says what is wrong"
+    assert http.requests == [], "Central was asked although the options were bad: %r" % http.requests
+
+
+@pytest.mark.parametrize("option", ["validate_certs", "online_only", "group_by_site"])
+def test_misspelt_booleans_fail_the_source(http, tmp_path, option):
+    message, sent = parse_capturing(http, write_source(tmp_path, **{option: "ture"}))
+    assert message is not None and option in message
+    assert sent == []
+
+
+def test_request_timeout_zero_fails_the_source(http, tmp_path):
+    message, sent = parse_capturing(http, write_source(tmp_path, request_timeout=0))
+    assert message is not None and "request_timeout" in message
+    assert sent == []
+
+
+@pytest.mark.parametrize("option, options", [
+    ("base_url", {"base_url": "http://central.example"}),
+    ("page_size", {"page_size": 0}),
+    ("api_version", {"api_version": "v3"}),
+    ("query", {"query": "[?"}),
+])
+def test_bad_option_messages_are_one_line(http, tmp_path, option, options):
+    with pytest.raises(AnsibleParserError) as info:
+        load(write_source(tmp_path, **options))
+    message = str(info.value.message if hasattr(info.value, "message") else info.value)
+    assert "\n" not in message.strip(), repr(message)
+    assert names_option(message, option)
+    assert http.requests == []

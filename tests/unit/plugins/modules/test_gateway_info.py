@@ -7,12 +7,20 @@
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.module_args import patch_module_args
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central import _args as _central_args
 from ansible_collections.aruba_central.troubleshooting.plugins.modules import gateway_info
 
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import HttpMock, error_reply, reply
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.fake_clock import FakeClock
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.module_input import (
+    CONNECTION_CASES,
+    SECRET,
+    assert_refused,
+    run_without_central,
+)
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.module_runner import run_module
 
 BASE = "https://central.example"
 LIST = r"^https://central\.example/network-monitoring/v1/gateways$"
@@ -170,3 +178,62 @@ def test_missing_base_url_says_how_to_set_it(http):
     result = run({"access_token": "tok-123"}, AnsibleFailJson)
     assert "base_url" in result["msg"]
     assert http.requests == []
+
+
+# ---------------------------------------------------------------- bad input, run as Ansible runs the module
+
+
+def info_args(**extra):
+    values = {"base_url": BASE, "access_token": SECRET}
+    values.update(extra)
+    return values
+
+
+@pytest.mark.parametrize("option, extra", CONNECTION_CASES)
+def test_bad_connection_options_fail_before_any_request(option, extra):
+    result, http = run_without_central(gateway_info, info_args(**extra))
+    assert_refused(result, http, option)
+    assert SECRET not in result["msg"]
+
+
+def test_request_timeout_zero_is_refused():
+    result, http = run_without_central(gateway_info, info_args(request_timeout=0))
+    assert_refused(result, http, "request_timeout")
+
+
+@pytest.mark.parametrize("base_url, host", [
+    ("http://127.0.0.1:8080", "127.0.0.1:8080"),
+    ("http://127.8.9.10:8080/", "127.8.9.10:8080"),
+    ("http://[::1]:8080", "[::1]:8080"),
+    ("http://localhost:8080", "localhost:8080"),
+])
+def test_plain_http_is_accepted_for_loopback_only(base_url, host):
+    http = HttpMock([("GET", r"^http://%s/network-monitoring/v1/gateways$" % host.replace(".", r"\.").replace("[", r"\[")
+                      .replace("]", r"\]"), reply(200, json={"items": [], "count": 0, "next": None}))])
+    result = run_module(gateway_info, info_args(base_url=base_url), http=http, clock=FakeClock())
+    http.assert_done()
+    assert result["failed"] is False and result["gateways"] == []
+
+
+INFO_CASES = [
+    ("limit", {"limit": 0}),
+    ("limit", {"limit": -1}),
+    ("limit", {"limit": 101}),
+    ("limit", {"limit": "all"}),
+    ("status", {"status": "Sleeping"}),
+    ("status", {"status": ""}),
+    ("site", {"site": ["HQ-Berlin", ""]}),
+    ("site", {"site": ["HQ\nBerlin"]}),
+    ("model", {"model": ["  "]}),
+    ("model", {"model": ["A9004\x00"]}),
+    ("serial_numbers", {"serial_numbers": ["CNF7G9K%03d" % number for number in range(1, 25)]}),
+    ("serial_numbers", {"serial_numbers": [""]}),
+    ("filter", {"filter": "x" * 300}),
+]
+
+
+@pytest.mark.parametrize("option, extra", INFO_CASES)
+def test_gateway_info_refuses_bad_options(option, extra):
+    result, http = run_without_central(gateway_info, info_args(**extra))
+    # the filter length message speaks of "the gateway filter": accept it for the options that build the filter
+    assert_refused(result, http, option if option != "serial_numbers" or extra["serial_numbers"] == [""] else "filter")
