@@ -12,17 +12,22 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils._thresholds import evaluate, input_problems
 
 
-def bandwidth_verdict(result, thresholds=None, checks=None, serial_number=None, variable_prefix=""):
-    """The PASS / FAIL / ERROR verdict record for one gateway_iperf result."""
+def bandwidth_verdict(result, thresholds=None, checks=None, serial_number=None, variable_prefix="", baseline=None,
+                      contract=None, baseline_runs=None, baseline_min_runs=None):
+    """The PASS / WARN / FAIL / ERROR verdict record for one gateway_iperf result."""
     try:
-        return evaluate(result, thresholds, checks, serial_number=serial_number, variable_prefix=variable_prefix)
+        return evaluate(result, thresholds, checks, serial_number=serial_number, variable_prefix=variable_prefix,
+                        baseline=baseline, contract=contract, baseline_runs=baseline_runs,
+                        baseline_min_runs=baseline_min_runs)
     except ValueError as exc:
         raise AnsibleFilterError("bandwidth_verdict: %s" % exc) from None
 
 
-def bandwidth_input_problems(thresholds, checks=None, variable_prefix=""):
-    """One message per invalid threshold or check; an empty list when all are valid."""
-    return input_problems(thresholds, checks, variable_prefix=variable_prefix)
+def bandwidth_input_problems(thresholds, checks=None, variable_prefix="", contract=None, baseline_runs=None,
+                             baseline_min_runs=None):
+    """One message per invalid threshold, check, contract or baseline option; an empty list when all are valid."""
+    return input_problems(thresholds, checks, variable_prefix=variable_prefix, contract=contract,
+                          baseline_runs=baseline_runs, baseline_min_runs=baseline_min_runs)
 
 
 class FilterModule:

@@ -7,8 +7,9 @@
 
 """The pure threshold evaluator: one ``gateway_iperf`` result in, one per-gateway verdict record out.
 
-The verdict is ``PASS`` (measured, every check passed), ``FAIL`` (measured, a check missed: reason ``threshold``)
-or ``ERROR`` (not measured: reason is the result's ``error_type``, or ``not_run`` when there is no result).
+The verdict is ``PASS`` (measured, every check passed), ``WARN`` (measured, no check missed but at least one
+WARN-level check: reason ``warning``), ``FAIL`` (measured, a check missed: reason ``threshold``) or ``ERROR`` (not
+measured: reason is the result's ``error_type``, or ``not_run`` when there is no result).
 Invalid thresholds or checks raise ``ValueError`` with a one-line message naming the variable; any result shape is
 accepted and never raises.
 
@@ -20,6 +21,15 @@ Threshold semantics (each unset threshold, None or an empty string, is not check
 * ``max_retransmits``: TCP only, the sender's retransmit count of a direction over the whole test.
 * ``max_stalled_intervals``: intervals at 0 bits/s (omitted warm-up intervals do not count).
 * ``max_loss_percent`` / ``max_jitter_ms``: UDP only.
+* ``max_retransmit_percent`` / ``warn_retransmit_percent``: TCP only, retransmits per segment sent (segments
+  estimated from the sender's bytes and MSS); skipped, saying why, where the text does not give the MSS.
+* ``min_contract_percent`` / ``warn_contract_percent``: the receiver rate as a percentage of the contracted rate
+  (``contract=``); not checked without a contract.
+* ``max_drop_percent`` / ``warn_drop_percent``: the drop of the receiver rate below the gateway's baseline, the
+  median of its last measured runs (``baseline=``); not checked without enough history (a note says so).
+
+Thresholds named ``warn_*`` are the WARN level: missing one gives ``WARN``, never ``FAIL``; each must be a level
+reached before its FAIL-level partner (a smaller drop or ratio, a larger contract percentage).
 
 A threshold that does not apply to the protocol (UDP limits on a TCP test, retransmits on UDP) is listed in
 ``skipped_checks`` with the reason, never counted as passed or failed. A threshold that applies but whose number
@@ -30,6 +40,7 @@ run never passes on numbers it did not see.
 
 import math
 import re
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 try:
     import jmespath
@@ -45,11 +56,14 @@ except ImportError:
     HAS_YAML = False
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._text import one_line, shown
+from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils import _trend
 
 DIRECTIONS = ("upload", "download")
 NOT_RUN = "not_run"
 THRESHOLD = "threshold"
 NO_MEASUREMENT = "no_measurement"
+WARNING = "warning"
+FAIL_LEVEL, WARN_LEVEL = "fail", "warn"
 
 # name -> (kind, lower bound, upper bound); kind "number" or "count" (a whole number).
 THRESHOLDS = {
@@ -63,7 +77,22 @@ THRESHOLDS = {
     "max_stalled_intervals": ("count", 0, None),
     "max_loss_percent": ("number", 0, 100),
     "max_jitter_ms": ("number", 0, None),
+    "max_retransmit_percent": ("number", 0, 100),
+    "warn_retransmit_percent": ("number", 0, 100),
+    "min_contract_percent": ("number", 0, None),
+    "warn_contract_percent": ("number", 0, None),
+    "max_drop_percent": ("number", 0, 100),
+    "warn_drop_percent": ("number", 0, 100),
 }
+# WARN-level threshold -> (its FAIL-level partner, True when the WARN level must be the larger number)
+WARN_PAIRS = {
+    "warn_retransmit_percent": ("max_retransmit_percent", False),
+    "warn_contract_percent": ("min_contract_percent", True),
+    "warn_drop_percent": ("max_drop_percent", False),
+}
+CONTRACT_KEYS = ("mbps", "upload_mbps", "download_mbps")
+DEFAULT_BASELINE_RUNS = 5
+DEFAULT_BASELINE_MIN_RUNS = 3
 CHECK_KEYS = ("name", "query", "min", "max", "equals", "description")
 _MAX_MESSAGE = 400
 _NUMBER_RE = re.compile(r"\A[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
@@ -88,28 +117,28 @@ _ERROR_HINTS = {
 # Small helpers
 
 
-def _shown(value):
+def _shown(value: Any) -> str:
     return shown(value, 60)
 
 
-def _bad(message):
+def _bad(message: str) -> ValueError:
     """The ValueError for an input problem: always one line, whatever names or values it quotes."""
     return ValueError(one_line(message, 600))
 
 
-def _number(value):
+def _number(value: Any) -> Optional[float]:
     """A finite int/float from a result (bools and anything else are None)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return value if math.isfinite(value) else None
 
 
-def _tidy(value):
+def _tidy(value: float) -> float:
     """An int when the float is whole (``50.0`` -> ``50``), so limits read like the user wrote them."""
     return int(value) if isinstance(value, float) and value.is_integer() and abs(value) < 1e15 else value
 
 
-def format_mbps(value):
+def format_mbps(value: float) -> str:
     """A bandwidth in Mbit/s with three significant digits, the way iperf3 prints rates (7.67, 53.9, 940)."""
     if value < 9.995:
         return "%.2f" % value
@@ -118,14 +147,14 @@ def format_mbps(value):
     return "%d" % int(float("%.3g" % value))
 
 
-def format_limit(value):
+def format_limit(value: float) -> str:
     """A number as the user wrote it: whole numbers without a decimal point (50), others in their shortest form (7.5)."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return "%d" % value
     return "%d" % value if isinstance(value, int) else repr(float(value))
 
 
-def _mapping(value):
+def _mapping(value: Any) -> Dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
@@ -133,7 +162,8 @@ def _mapping(value):
 # Input validation
 
 
-def parse_limit(value, variable, kind="number", low=0, high=None):
+def parse_limit(value: Any, variable: str, kind: str = "number", low: Optional[float] = 0,
+                high: Optional[float] = None) -> Optional[float]:
     """A threshold or check limit from a number or a numeric string; None for unset (None or empty string).
 
     Raises ValueError naming ``variable`` for anything else (words, booleans, negative, non-finite, out of range).
@@ -146,8 +176,10 @@ def parse_limit(value, variable, kind="number", low=0, high=None):
     elif isinstance(value, str) and _NUMBER_RE.match(value.strip()):
         number = float(value.strip())
     what = "a whole number" if kind == "count" else "a number"
-    if high is not None:
+    if high is not None and low is not None:
         what += " from %s to %s" % (format_limit(low), format_limit(high))
+    elif high is not None:
+        what += " <= %s" % format_limit(high)
     elif low is not None:
         what += " >= %s" % format_limit(low)
     expected = "%s must be %s or empty to leave it unchecked" % (variable, what)
@@ -160,7 +192,7 @@ def parse_limit(value, variable, kind="number", low=0, high=None):
     return int(number) if kind == "count" else _tidy(number)
 
 
-def normalize_thresholds(thresholds, variable_prefix=""):
+def normalize_thresholds(thresholds: Any, variable_prefix: str = "") -> Dict[str, Optional[float]]:
     """Every known threshold, validated: ``{name: number or None}``. Unknown names are an error (a typo)."""
     if thresholds is None:
         thresholds = {}
@@ -171,11 +203,52 @@ def normalize_thresholds(thresholds, variable_prefix=""):
     if unknown:
         raise _bad("unknown threshold %s; known thresholds are %s"
                    % (", ".join(variable_prefix + key for key in unknown), ", ".join(THRESHOLDS)))
-    return dict((name, parse_limit(thresholds.get(name), variable_prefix + name, kind, low, high))
-                for name, (kind, low, high) in THRESHOLDS.items())
+    limits = dict((name, parse_limit(thresholds.get(name), variable_prefix + name, kind, low, high))
+                  for name, (kind, low, high) in THRESHOLDS.items())
+    _check_levels(limits, variable_prefix)
+    return limits
 
 
-def _parse_text(text, variable):
+def _check_levels(limits: Dict[str, Any], variable_prefix: str) -> None:
+    """Each WARN level must be reached before its FAIL level, else it could never show."""
+    for warn, (fail, larger) in WARN_PAIRS.items():
+        if limits[warn] is None or limits[fail] is None:
+            continue
+        if (limits[warn] < limits[fail]) if larger else (limits[warn] > limits[fail]):
+            raise _bad("%s%s (%s) must be %s than %s%s (%s): WARN is the level reached first"
+                       % (variable_prefix, warn, format_limit(limits[warn]), "larger" if larger else "smaller",
+                          variable_prefix, fail, format_limit(limits[fail])))
+
+
+def normalize_contract(contract: Any, variable_prefix: str = "") -> Tuple[Dict[str, Optional[float]], Set[str]]:
+    """``({upload: Mbit/s or None, download: ...}, directions named on their own)``; raises ValueError when invalid."""
+    if isinstance(contract, dict):
+        unknown = sorted(str(key) for key in contract if key not in CONTRACT_KEYS)
+        if unknown:
+            raise _bad("unknown contract key %s; use %s" % (", ".join(unknown), ", ".join(CONTRACT_KEYS)))
+
+    def parse(value: Any, key: str) -> Optional[float]:
+        variable = "%scontract_%s" % (variable_prefix, key)
+        rate = parse_limit(value, variable)
+        if rate == 0:
+            raise _bad("%s must be a number > 0 (the contracted rate in Mbit/s) or empty, got 0" % variable)
+        return rate
+    return _trend.contract_rates(contract, parse)
+
+
+def normalize_baseline_options(runs: Any, min_runs: Any, variable_prefix: str = "") -> Tuple[int, int]:
+    """``(runs, min_runs)``: how many runs the baseline takes and how many it needs; empty means the defaults."""
+    runs = parse_limit(runs, variable_prefix + "baseline_runs", "count", 1, 100)
+    min_runs = parse_limit(min_runs, variable_prefix + "baseline_min_runs", "count", 1, 100)
+    runs = DEFAULT_BASELINE_RUNS if runs is None else runs
+    min_runs = min(DEFAULT_BASELINE_MIN_RUNS, runs) if min_runs is None else min_runs
+    if min_runs > runs:
+        raise _bad("%sbaseline_min_runs (%d) must not be more than %sbaseline_runs (%d): the baseline takes at most "
+                   "that many runs" % (variable_prefix, min_runs, variable_prefix, runs))
+    return runs, min_runs
+
+
+def _parse_text(text: str, variable: str) -> Any:
     """Checks given as YAML or JSON text (an AWX survey textarea); empty text means no checks."""
     if not text.strip():
         return None
@@ -187,7 +260,7 @@ def _parse_text(text, variable):
         raise _bad("%s is not valid YAML or JSON: %s" % (variable, one_line(exc, 240))) from None
 
 
-def normalize_checks(checks, variable_prefix=""):
+def normalize_checks(checks: Any, variable_prefix: str = "") -> List[Dict[str, Any]]:
     """The user checks, validated and with their JMESPath queries compiled: a list of dicts.
 
     ``checks`` may also be the same list as YAML or JSON text.
@@ -202,8 +275,8 @@ def normalize_checks(checks, variable_prefix=""):
     if checks and not HAS_JMESPATH:
         raise _bad("%s needs the Python library jmespath on the controller; install it (pip install jmespath)"
                    % variable)
-    result = []
-    seen = set()
+    result: List[Dict[str, Any]] = []
+    seen: Set[str] = set()
     for index, check in enumerate(checks):
         where = "%s[%d]" % (variable, index)
         if not isinstance(check, dict):
@@ -234,16 +307,23 @@ def normalize_checks(checks, variable_prefix=""):
     return result
 
 
-def input_problems(thresholds, checks=None, variable_prefix=""):
-    """Every input error of ``thresholds`` and ``checks`` as one-line messages (empty list: all valid).
+def input_problems(thresholds: Any, checks: Any = None, variable_prefix: str = "", contract: Any = None,
+                   baseline_runs: Any = None, baseline_min_runs: Any = None) -> List[str]:
+    """Every input error of ``thresholds``, ``checks``, ``contract`` and the baseline options as one-line messages
+    (empty list: all valid).
 
     The same rules as :func:`evaluate`, for checking a role's variables before any test traffic starts.
     """
-    problems = []
+    problems: List[str] = []
     if isinstance(thresholds, dict):
         for name in thresholds:
             try:
                 normalize_thresholds({name: thresholds[name]}, variable_prefix)
+            except ValueError as exc:
+                problems.append(str(exc))
+        if not problems:
+            try:
+                normalize_thresholds(thresholds, variable_prefix)
             except ValueError as exc:
                 problems.append(str(exc))
     else:
@@ -251,10 +331,13 @@ def input_problems(thresholds, checks=None, variable_prefix=""):
             normalize_thresholds(thresholds, variable_prefix)
         except ValueError as exc:
             problems.append(str(exc))
-    try:
-        normalize_checks(checks, variable_prefix)
-    except ValueError as exc:
-        problems.append(str(exc))
+    for validate in (lambda: normalize_checks(checks, variable_prefix),
+                     lambda: normalize_contract(contract, variable_prefix),
+                     lambda: normalize_baseline_options(baseline_runs, baseline_min_runs, variable_prefix)):
+        try:
+            validate()
+        except ValueError as exc:
+            problems.append(str(exc))
     return problems
 
 
@@ -262,13 +345,13 @@ def input_problems(thresholds, checks=None, variable_prefix=""):
 # Measurements
 
 
-def _mbps(block, role):
+def _mbps(block: Any, role: str) -> Tuple[Optional[float], Optional[float]]:
     bps = _number(_mapping(_mapping(block).get(role)).get("bits_per_second"))
     return bps, (bps / 1e6 if bps is not None else None)
 
 
-def _intervals(block):
-    rows = []
+def _intervals(block: Any) -> List[Dict[str, Any]]:
+    rows: List[Dict[str, Any]] = []
     intervals = _mapping(block).get("intervals")
     for item in intervals if isinstance(intervals, list) else []:
         if not isinstance(item, dict):
@@ -279,7 +362,7 @@ def _intervals(block):
     return rows
 
 
-def measure(block):
+def measure(block: Any) -> Optional[Dict[str, Any]]:
     """The numbers of one direction block of the result, in the verdict's vocabulary; None when not measured."""
     if not isinstance(block, dict):
         return None
@@ -290,6 +373,7 @@ def measure(block):
     if stalled is None and intervals:
         stalled = sum(1 for row in intervals if row["mbps"] == 0 and not row["omitted"])
     udp = _mapping(block.get("udp"))
+    sender_bytes, segments, ratio = _trend.retransmit_figures(block)
     return {
         "sender_mbps": sender_mbps,
         "receiver_mbps": receiver_mbps,
@@ -299,6 +383,10 @@ def measure(block):
         "stalled_intervals": stalled,
         "jitter_ms": _number(udp.get("jitter_ms")),
         "loss_percent": _number(udp.get("loss_percent")),
+        "sender_bytes": sender_bytes,
+        "segments_sent": segments,
+        "retransmit_percent": ratio,
+        "derived": [key for key, value in (("segments_sent", segments), ("retransmit_percent", ratio)) if value is not None],
         "intervals": [{"start": row["start"], "end": row["end"], "mbps": row["mbps"]} for row in intervals],
     }
 
@@ -311,18 +399,19 @@ _METRICS = {
     "stalled_intervals": ("stalled intervals", "", format_limit),
     "loss_percent": ("loss", " %", format_limit),
     "jitter_ms": ("jitter", " ms", format_limit),
+    "retransmit_percent": ("retransmit ratio", " %", format_limit),
 }
 _UDP_METRICS = ("loss_percent", "jitter_ms")
 
 
-def _raw_state(result):
+def _raw_state(result: Dict[str, Any]) -> str:
     """What Central sent for the figures: "none" (neither text nor output), "no_text" or "text"."""
     if isinstance(result.get("raw_output"), str) and result["raw_output"].strip():
         return "text"
     return "no_text" if isinstance(result.get("output"), dict) else "none"
 
 
-def missing_reason(result, direction, metric, numbers):
+def missing_reason(result: Dict[str, Any], direction: str, metric: str, numbers: Optional[Dict[str, Any]]) -> str:
     """Why ``metric`` of ``direction`` is not in the result, as one true clause (not a guess)."""
     raw = _raw_state(result)
     if numbers is None:
@@ -351,7 +440,7 @@ def missing_reason(result, direction, metric, numbers):
     return "Central's output has no %sBandwidth and it sent no iperf3 text" % role
 
 
-def _shown_pair(measured, limit, formatter):
+def _shown_pair(measured: float, limit: float, formatter: Callable[[float], str]) -> Tuple[str, str]:
     """Measured and limit as text; more digits when rounding would make a miss look like a tie."""
     shown = formatter(measured)
     if measured != limit and float(shown) == limit:
@@ -359,10 +448,12 @@ def _shown_pair(measured, limit, formatter):
     return shown, format_limit(limit)
 
 
-def threshold_check(name, direction, metric, operator, limit, numbers, result=None):
+def threshold_check(name: str, direction: str, metric: str, operator: str, limit: float, numbers: Optional[Dict[str, Any]],
+                    result: Optional[Dict[str, Any]] = None, level: str = FAIL_LEVEL) -> Dict[str, Any]:
     """One evaluated threshold (the record the verdict lists under ``checks``); ``numbers`` is the direction's.
 
     A missing figure gives ``passed: false`` and ``missing: true``, with :func:`missing_reason` in the message.
+    ``level`` is ``fail`` or ``warn`` (a miss gives ``WARN``, not ``FAIL``).
     """
     label, unit, formatter = _METRICS[metric]
     where = "%s %s" % (direction, label)
@@ -372,22 +463,22 @@ def threshold_check(name, direction, metric, operator, limit, numbers, result=No
         why = "%s was not measured (%s)" % (where, missing_reason(result or {}, direction, metric, numbers))
         passed, message = False, "%s: %s; limit %s %s%s" % (name, why, operator, format_limit(limit), unit)
     else:
-        passed = measured >= limit if operator == ">=" else measured <= limit
-        shown, limit_text = _shown_pair(measured, limit, formatter)
+        passed = measured >= limit if operator == ">=" else measured <= limit  # type: ignore[operator]
+        shown, limit_text = _shown_pair(measured, limit, formatter)  # type: ignore[arg-type]
         sign = operator if passed else ("<" if operator == ">=" else ">")
         message = "%s %s%s %s %s%s" % (where, shown, unit, sign, limit_text, unit)
-    return {"name": name, "direction": direction, "metric": metric, "measured": measured, "limit": limit,
-            "operator": operator, "passed": passed, "missing": missing, "message": message}
+    return {"name": name, "level": level, "direction": direction, "metric": metric, "measured": measured,
+            "limit": limit, "operator": operator, "passed": passed, "missing": missing, "message": message}
 
 
-def _expected_directions(result, measurements):
+def _expected_directions(result: Dict[str, Any], measurements: Dict[str, Any]) -> List[str]:
     wanted = ["upload"]
     if measurements["download"] is not None or result.get("include_reverse") is True:
         wanted.append("download")
     return wanted
 
 
-def _protocol(result):
+def _protocol(result: Dict[str, Any]) -> str:
     protocol = result.get("protocol")
     if isinstance(protocol, str) and protocol.strip():
         return protocol.strip().lower()
@@ -395,18 +486,46 @@ def _protocol(result):
     return "udp" if any(isinstance(b.get("udp"), dict) for b in blocks) else "tcp"
 
 
-def threshold_checks(result, measurements, limits):
-    """(checks, skipped) for the thresholds that are set."""
-    checks, skipped = [], []
-    protocol = _protocol(result)
-    expected = _expected_directions(result, measurements)
-    not_for = {"max_retransmits": "udp", "max_loss_percent": "tcp", "max_jitter_ms": "tcp"}
-    for name, protocol_without in not_for.items():
+_NOT_FOR = {"max_retransmits": "udp", "max_retransmit_percent": "udp", "warn_retransmit_percent": "udp",
+            "max_loss_percent": "tcp", "max_jitter_ms": "tcp"}
+_RATIO_LEVELS = (("max_retransmit_percent", FAIL_LEVEL), ("warn_retransmit_percent", WARN_LEVEL))
+
+
+def _protocol_skips(limits: Dict[str, Any], protocol: str) -> List[Dict[str, Any]]:
+    skipped: List[Dict[str, Any]] = []
+    for name, protocol_without in _NOT_FOR.items():
         if limits[name] is not None and protocol == protocol_without:
             skipped.append({"name": name, "direction": None, "message": "%s not checked: it applies to %s tests only, "
                             "this was a %s test" % (name, "TCP" if protocol_without == "udp" else "UDP", protocol)})
+    return skipped
+
+
+def _ratio_checks(direction: str, limits: Dict[str, Any], numbers: Optional[Dict[str, Any]],
+                  result: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    """The retransmit ratio checks of one expected TCP direction: (checks, skipped)."""
+    checks: List[Dict[str, Any]]
+    skipped: List[Dict[str, Any]]
+    checks, skipped = [], []
+    for name, level in _RATIO_LEVELS:
+        if limits[name] is None:
+            continue
+        if numbers is not None and numbers.get("retransmit_percent") is None:
+            why = _trend.ratio_missing_reason(direction, result, numbers)
+            skipped.append({"name": name, "direction": direction,
+                            "message": "%s not checked for the %s: %s" % (name, direction, why)})
+            continue
+        checks.append(threshold_check(name, direction, "retransmit_percent", "<=", limits[name], numbers, result, level))
+    return checks, skipped
+
+
+def threshold_checks(result: Dict[str, Any], measurements: Dict[str, Any], limits: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    """(checks, skipped) for the thresholds that are set (the contract and drop checks are made elsewhere)."""
+    checks: List[Dict[str, Any]] = []
+    protocol = _protocol(result)
+    expected = _expected_directions(result, measurements)
+    skipped = _protocol_skips(limits, protocol)
     for direction in DIRECTIONS:
-        rules = []
+        rules: List[Tuple[str, str, str, Any]] = []
         for role in ("receiver", "sender"):
             own = "min_%s_%s_mbps" % (direction, role)
             if limits[own] is not None:
@@ -416,28 +535,91 @@ def threshold_checks(result, measurements, limits):
         if direction in expected:
             for name, metric in (("max_retransmits", "retransmits"), ("max_stalled_intervals", "stalled_intervals"),
                                  ("max_loss_percent", "loss_percent"), ("max_jitter_ms", "jitter_ms")):
-                if limits[name] is not None and protocol != not_for.get(name):
+                if limits[name] is not None and protocol != _NOT_FOR.get(name):
                     rules.append((name, metric, "<=", limits[name]))
         for name, metric, operator, limit in rules:
             checks.append(threshold_check(name, direction, metric, operator, limit, measurements[direction], result))
+        if direction in expected and protocol != "udp":
+            ratio_checks, ratio_skipped = _ratio_checks(direction, limits, measurements[direction], result)
+            checks += ratio_checks
+            skipped += ratio_skipped
     return checks, skipped
+
+
+def contract_checks(result: Dict[str, Any], measurements: Dict[str, Any], limits: Dict[str, Any], rates: Dict[str, Optional[float]],
+                    own: Set[str]) -> List[Dict[str, Any]]:
+    """The checks of the receiver rate against a percentage of the contracted rate, per direction with a contract."""
+    checks: List[Dict[str, Any]] = []
+    expected = _expected_directions(result, measurements)
+    for direction in DIRECTIONS:
+        rate = rates.get(direction)
+        if rate is None or (direction not in expected and direction not in own):
+            continue
+        for name, level in (("min_contract_percent", FAIL_LEVEL), ("warn_contract_percent", WARN_LEVEL)):
+            if limits[name] is None:
+                continue
+            limit = _trend.contract_limit(rate, limits[name])
+            check = threshold_check(name, direction, "receiver_mbps", ">=", _tidy(limit), measurements[direction],
+                                    result, level)
+            check.update(contract_mbps=rate, contract_percent=limits[name],
+                         message="%s (%s%% of the contracted %s Mbit/s)" % (check["message"], format_limit(limits[name]),
+                                                                            format_limit(rate)))
+            checks.append(check)
+    return checks
+
+
+def baseline_checks(result: Dict[str, Any], measurements: Dict[str, Any], limits: Dict[str, Any], summaries: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The drop checks of every direction that has a baseline and a receiver rate today."""
+    checks: List[Dict[str, Any]] = []
+    for direction in _expected_directions(result, measurements):
+        summary = summaries.get(direction)
+        current = (measurements[direction] or {}).get("receiver_mbps")
+        if not summary or summary["change_percent"] is None or current is None:
+            continue
+        for name, level in (("max_drop_percent", FAIL_LEVEL), ("warn_drop_percent", WARN_LEVEL)):
+            if limits[name] is not None:
+                checks.append(_trend.drop_check(name, level, direction, summary, current, limits[name], format_mbps))
+    return checks
+
+
+def baseline_summaries(result: Dict[str, Any], record: Dict[str, Any], baseline: Any, runs: int,
+                       min_runs: int) -> Dict[str, Optional[Dict[str, Any]]]:
+    """``{direction: summary}`` of every direction asked for or with history; see ``_trend.baseline_summary``."""
+    if not isinstance(baseline, dict):
+        raise _bad("baseline must be a mapping of direction (upload, download) to the gateway's history points, got %s"
+                   % type(baseline).__name__)
+    measurements = record["measurements"]
+    wanted = _expected_directions(result, measurements) if record["test"] else []
+    protocol = (record["test"] or {}).get("protocol")
+    streams = (record["test"] or {}).get("streams")
+    summaries: Dict[str, Optional[Dict[str, Any]]] = {}
+    for direction in DIRECTIONS:
+        points = baseline.get(direction)
+        if direction not in wanted and not points:
+            summaries[direction] = None
+            continue
+        current = (measurements[direction] or {}).get("receiver_mbps")
+        summaries[direction] = _trend.baseline_summary(
+            points, current, runs, min_runs, protocol.lower() if isinstance(protocol, str) else None,
+            _number(streams))
+    return summaries
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # User checks (JMESPath)
 
 
-def _truthy(value):
+def _truthy(value: Any) -> bool:
     """JMESPath's truth: false, null and empty strings, lists and objects are false; numbers (0 too) are true."""
     return not (value is None or value is False or (isinstance(value, (str, list, dict)) and not value))
 
 
-def _same_kind(left, right):
+def _same_kind(left: Any, right: Any) -> bool:
     """Both strings or both booleans (``"1" == 1`` and ``True == 1`` are not equal here)."""
     return any(isinstance(left, kind) and isinstance(right, kind) for kind in (bool, str))
 
 
-def _compare(check, value):
+def _compare(check: Dict[str, Any], value: Any) -> Tuple[bool, str, Any, str]:
     """(passed, operator, limit, message) for a value the query returned."""
     if check["equals"] is not None:
         expected = check["equals"]
@@ -461,10 +643,10 @@ def _compare(check, value):
     return True, operator, limit, "%s %s" % (format_limit(number), bounds)
 
 
-def user_check(check, result):
+def user_check(check: Dict[str, Any], result: Dict[str, Any]) -> Dict[str, Any]:
     """One evaluated user check; a query that fails at run time or finds nothing is a failed check."""
-    record = {"name": check["name"], "direction": None, "metric": check["query"], "measured": None,
-              "limit": None, "operator": None, "passed": False}
+    record: Dict[str, Any] = {"name": check["name"], "level": FAIL_LEVEL, "direction": None, "metric": check["query"], "measured": None,
+                              "limit": None, "operator": None, "passed": False}
     try:
         value = check["compiled"].search(result)
     except Exception as exc:  # pylint: disable=broad-exception-caught
@@ -487,28 +669,37 @@ def user_check(check, result):
 # The verdict
 
 
-def _test_block(result):
+def _plain_scalar(value: Any) -> Any:
+    """A text or finite number as it is (what JSON and every report can carry); anything else None."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _test_block(result: Dict[str, Any]) -> Dict[str, Any]:
     download_measured = isinstance(result.get("download"), dict)
     include_reverse = result.get("include_reverse")
     if not isinstance(include_reverse, bool):
         include_reverse = True if download_measured else None
     keys = ("task_id", "server_address", "protocol", "duration_seconds", "streams", "start_time", "end_time",
             "iperf_version")
-    test = dict((key, result.get(key) if isinstance(result.get(key), (str, int, float)) else None) for key in keys)
-    port = result.get("server_port", result.get("port"))
-    test["port"] = port if isinstance(port, (str, int)) and not isinstance(port, bool) else None
+    test = dict((key, _plain_scalar(result.get(key))) for key in keys)
+    port = _plain_scalar(result.get("server_port", result.get("port")))
+    test["port"] = None if isinstance(port, float) else port
     test["include_reverse"] = include_reverse
     return test
 
 
-def _error_message(reason, result):
+def _error_message(reason: str, result: Dict[str, Any]) -> str:
     detail = next((result.get(key) for key in ("fail_reason", "msg")
-                   if isinstance(result.get(key), str) and result.get(key).strip()), None)
+                   if isinstance(result.get(key), str) and result.get(key).strip()), None)  # type: ignore[union-attr]
     return one_line("%s: %s" % (reason, detail or _ERROR_HINTS.get(reason, "the test could not be measured")), _MAX_MESSAGE)
 
 
-def _pass_message(checks, measurements):
-    seen = []
+def _pass_message(checks: List[Dict[str, Any]], measurements: Dict[str, Any]) -> str:
+    seen: List[str] = []
     for direction in DIRECTIONS:
         numbers = measurements[direction]
         if numbers and numbers["receiver_mbps"] is not None:
@@ -519,26 +710,67 @@ def _pass_message(checks, measurements):
     return "%s; %d check%s passed" % (summary, len(checks), "" if len(checks) == 1 else "s")
 
 
-def evaluate(result, thresholds, checks=None, serial_number=None, variable_prefix=""):
+def _judge(record: Dict[str, Any], evaluated: List[Dict[str, Any]]) -> None:
+    """Verdict, reason and message from the evaluated checks: FAIL, then ERROR (a figure missing), WARN, PASS."""
+    failed = [check for check in evaluated if not check["passed"] and not check.get("missing")
+              and check.get("level") != WARN_LEVEL]
+    missing = [check for check in evaluated if check.get("missing")]
+    warned = [check for check in evaluated if not check["passed"] and not check.get("missing")
+              and check.get("level") == WARN_LEVEL]
+    if failed:
+        record.update(verdict="FAIL", reason=THRESHOLD,
+                      message=one_line("; ".join(c["message"] for c in failed + missing), _MAX_MESSAGE))
+    elif missing:
+        record.update(reason=NO_MEASUREMENT, error_type=NO_MEASUREMENT,
+                      message=one_line("%s: %s" % (NO_MEASUREMENT, "; ".join(c["message"] for c in missing)), _MAX_MESSAGE))
+    elif warned:
+        record.update(verdict="WARN", reason=WARNING,
+                      message=one_line("WARN: " + "; ".join(c["message"] for c in warned), _MAX_MESSAGE))
+    else:
+        record.update(verdict="PASS", reason=None, message=one_line(_pass_message(evaluated, record["measurements"]), _MAX_MESSAGE))
+
+
+def evaluate(result: Any, thresholds: Any, checks: Any = None, serial_number: Optional[str] = None,
+             variable_prefix: str = "", baseline: Any = None, contract: Any = None, baseline_runs: Any = None,
+             baseline_min_runs: Any = None) -> Dict[str, Any]:
     """The verdict record for one ``gateway_iperf`` result (see docs/architecture.md, "per-gateway verdict").
 
     ``serial_number`` is used when the result does not carry one (a gateway whose test never ran);
     ``variable_prefix`` is put in front of threshold names in input error messages (a role passes its own).
+
+    ``baseline`` is this gateway's history, ``{upload: [point, ...], download: [...]}`` with points as the lookup
+    ``bandwidth_history`` returns them (``time``, ``run_id``, ``receiver_bits_per_second``, ``verdict``,
+    ``protocol``, ``streams``); None means history is off. ``baseline_runs`` (default 5) is how many of the last
+    comparable measured runs the median takes, ``baseline_min_runs`` (default 3, at most ``baseline_runs``) how many
+    it needs. ``contract`` is the contracted rate: one number or ``{mbps, upload_mbps, download_mbps}``.
+    With ``baseline`` the record has ``baseline`` (per direction) and ``notes``; with ``contract`` it has
+    ``contract`` (per direction). Without them the record is exactly what it was before they existed.
     """
     limits = normalize_thresholds(thresholds, variable_prefix)
     user_checks = normalize_checks(checks, variable_prefix)
-    record = {"serial_number": serial_number, "verdict": "ERROR", "reason": NOT_RUN, "message": None,
-              "error_type": None, "checks": [], "skipped_checks": [], "thresholds": limits, "test": None,
-              "measurements": {"upload": None, "download": None}}
-    if not isinstance(result, dict) or not result:
+    rates, own = normalize_contract(contract, variable_prefix)
+    runs, min_runs = normalize_baseline_options(baseline_runs, baseline_min_runs, variable_prefix)
+    record: Dict[str, Any] = {"serial_number": serial_number, "verdict": "ERROR", "reason": NOT_RUN, "message": None,
+                              "error_type": None, "checks": [], "skipped_checks": [], "thresholds": limits, "test": None,
+                              "measurements": {"upload": None, "download": None}}
+    measured = isinstance(result, dict) and bool(result)
+    if not measured:
         why = "no test result for this gateway: the test did not run" if result in (None, {}, "") else \
             "the test result is a %s, not the gateway_iperf mapping" % type(result).__name__
         record["message"] = "%s: %s" % (NOT_RUN, why)
+        result = {}
+    else:
+        if isinstance(result.get("serial_number"), str) and result["serial_number"]:
+            record["serial_number"] = result["serial_number"]
+        record["test"] = _test_block(result)
+        record["measurements"] = dict((d, measure(result.get(d))) for d in DIRECTIONS)
+    summaries = baseline_summaries(result, record, baseline, runs, min_runs) if baseline is not None else None
+    if contract is not None and any(rate is not None for rate in rates.values()):
+        record["contract"] = _trend.contract_block(rates, record["measurements"])
+    if summaries is not None:
+        record.update(baseline=summaries, notes=[])
+    if not measured:
         return record
-    if isinstance(result.get("serial_number"), str) and result["serial_number"]:
-        record["serial_number"] = result["serial_number"]
-    record["test"] = _test_block(result)
-    record["measurements"] = dict((d, measure(result.get(d))) for d in DIRECTIONS)
     if result.get("succeeded") is not True:
         error_type = result.get("error_type")
         reason = error_type if isinstance(error_type, str) and error_type.strip() else "api_error"
@@ -546,16 +778,12 @@ def evaluate(result, thresholds, checks=None, serial_number=None, variable_prefi
         record.update(reason=reason, error_type=reason, message=_error_message(reason, result))
         return record
     evaluated, skipped = threshold_checks(result, record["measurements"], limits)
+    evaluated += contract_checks(result, record["measurements"], limits, rates, own)
+    evaluated += baseline_checks(result, record["measurements"], limits, summaries or {})
     evaluated += [user_check(check, result) for check in user_checks]
-    failed = [check for check in evaluated if not check["passed"] and not check.get("missing")]
-    missing = [check for check in evaluated if check.get("missing")]
     record.update(checks=evaluated, skipped_checks=skipped)
-    if failed:
-        record.update(verdict="FAIL", reason=THRESHOLD,
-                      message=one_line("; ".join(c["message"] for c in failed + missing), _MAX_MESSAGE))
-    elif missing:
-        record.update(reason=NO_MEASUREMENT, error_type=NO_MEASUREMENT,
-                      message=one_line("%s: %s" % (NO_MEASUREMENT, "; ".join(c["message"] for c in missing)), _MAX_MESSAGE))
-    else:
-        record.update(verdict="PASS", reason=None, message=one_line(_pass_message(evaluated, record["measurements"]), _MAX_MESSAGE))
+    if summaries is not None:
+        record["notes"] = [note for note in (_trend.history_note(d, summaries[d]) for d in DIRECTIONS if summaries[d])  # type: ignore[arg-type]
+                           if note]
+    _judge(record, evaluated)
     return record

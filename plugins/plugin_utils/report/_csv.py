@@ -10,13 +10,23 @@
 Numbers are written as numbers (empty when not measured); ``min_receiver_mbps`` and ``min_sender_mbps`` are the
 limits that applied to the row's direction (a direction's own threshold wins over the general one). Text that a spreadsheet would take for a formula
 (starting with ``=``, ``+``, ``-``, ``@``) is prefixed with ``'`` so that opening the file never runs anything.
+
+The columns after ``end_time`` are about bandwidth over time, empty where the run had no history or contract:
+``warn_checks`` (the WARN-level checks missed), ``baseline_mbps``, ``baseline_runs`` and ``change_percent`` (today
+against the median of the gateway's last runs), ``contract_mbps`` and ``contract_percent``, ``retransmit_percent``,
+``attempts`` (how many attempts the gateway had in this run) and ``history`` (the earlier attempts and the notes, in
+words).
 """
 
 import csv
 import io
+from typing import Any, Dict, List, Mapping, Optional
 
 from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.report._model import (
     THRESHOLD_KEYS,
+    attempts_text,
+    baseline_of,
+    contract_of,
     direction_rows,
     normalize_entries,
     number,
@@ -26,12 +36,14 @@ from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.repo
 
 MEASUREMENT_COLUMNS = ("receiver_mbps", "sender_mbps", "retransmits", "stalled_intervals", "jitter_ms", "loss_percent")
 TEST_COLUMNS = ("task_id", "server_address", "port", "protocol", "duration_seconds", "streams", "start_time", "end_time")
+TREND_COLUMNS = ("warn_checks", "baseline_mbps", "baseline_runs", "change_percent", "contract_mbps", "contract_percent",
+                 "retransmit_percent", "attempts", "history")
 COLUMNS = (("host", "group", "serial_number", "direction", "verdict", "reason", "error_type", "message")
-           + MEASUREMENT_COLUMNS + THRESHOLD_KEYS + ("failed_checks",) + TEST_COLUMNS)
+           + MEASUREMENT_COLUMNS + THRESHOLD_KEYS + ("failed_checks",) + TEST_COLUMNS + TREND_COLUMNS)
 _FORMULA_START = ("=", "+", "-", "@")
 
 
-def _cell(value):
+def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -47,9 +59,9 @@ def _cell(value):
     return text
 
 
-def csv_rows(entries):
+def csv_rows(entries: Any) -> List[Dict[str, str]]:
     """The report rows as dicts keyed by :data:`COLUMNS`, in host then direction order."""
-    rows = []
+    rows: List[Dict[str, str]] = []
     for entry in normalize_entries(entries):
         for row in direction_rows(entry):
             record = row["record"]
@@ -66,11 +78,29 @@ def csv_rows(entries):
             values["min_receiver_mbps"] = threshold_limit(record, row["direction"], "receiver_mbps")
             values["min_sender_mbps"] = threshold_limit(record, row["direction"], "sender_mbps")
             values.update((key, record["test"].get(key)) for key in TEST_COLUMNS)
+            values.update(trend_values(row))
             rows.append(dict((key, _cell(values.get(key))) for key in COLUMNS))
     return rows
 
 
-def render_csv(entries, metadata=None):
+def trend_values(row: Dict[str, Any]) -> Dict[str, Any]:
+    """The bandwidth-over-time cells of one direction row."""
+    record, direction = row["record"], row["direction"]
+    baseline = baseline_of(record, direction) or {}
+    contract = contract_of(record, direction) or {}
+    history = [text for text in [attempts_text(record)] + record["notes"] if text]
+    return {
+        "warn_checks": "; ".join(row["warn_messages"]),
+        "baseline_mbps": baseline.get("median_mbps"), "baseline_runs": baseline.get("runs"),
+        "change_percent": baseline.get("change_percent"),
+        "contract_mbps": contract.get("mbps"), "contract_percent": contract.get("receiver_percent"),
+        "retransmit_percent": (row["measurement"] or {}).get("retransmit_percent"),
+        "attempts": 1 + len(record["attempts"]),
+        "history": "; ".join(history),
+    }
+
+
+def render_csv(entries: Any, metadata: Optional[Mapping[str, Any]] = None) -> str:
     """The CSV report text: a header row, then one row per gateway and direction (``\\r\\n`` line ends, RFC 4180)."""
     del metadata  # the CSV carries no run metadata: one table, easy to load
     buffer = io.StringIO()

@@ -9,6 +9,7 @@
 
 import json
 from collections.abc import Mapping
+from typing import Any, Dict, List
 
 from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.report._model import (
     ReportInputError,
@@ -22,10 +23,10 @@ REPORT_FORMAT = "aruba_central.troubleshooting.bandwidth_report"
 REPORT_VERSION = 1
 
 
-def report_document(entries, metadata=None):
+def report_document(entries: Any, metadata: Any = None) -> Dict[str, Any]:
     """The JSON report as a dict: format marker, run metadata, summary and every host with its full record."""
     entries = normalize_entries(entries)
-    hosts = []
+    hosts: List[Dict[str, Any]] = []
     for entry in entries:
         host = dict(entry["record"])
         host["host"] = entry["host"]
@@ -39,12 +40,12 @@ def report_document(entries, metadata=None):
     }
 
 
-def render_json(entries, metadata=None):
+def render_json(entries: Any, metadata: Any = None) -> str:
     """The JSON report text (sorted keys, two-space indent, UTF-8 text, newline at the end)."""
     return json.dumps(report_document(entries, metadata), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def entries_from_report(report, source="report"):
+def entries_from_report(report: Any, source: Any = "report") -> List[Dict[str, Any]]:
     """The host entries of one earlier JSON report (text or parsed), ready to be rendered again."""
     name = one_line(source)
     if isinstance(report, (bytes, bytearray)):
@@ -59,7 +60,7 @@ def entries_from_report(report, source="report"):
     if not isinstance(hosts, list):
         raise ReportInputError("{0} is not a bandwidth report (no 'hosts' list); pass bandwidth_report.json files written "
                                "by the role aruba_central.troubleshooting.bandwidth_report".format(name))
-    entries = []
+    entries: List[Dict[str, Any]] = []
     for index, host in enumerate(hosts):
         if not isinstance(host, Mapping) or not one_line(host.get("host")):
             raise ReportInputError("{0}: hosts[{1}] has no host name; the file is damaged, write it again with the role "
@@ -69,7 +70,7 @@ def entries_from_report(report, source="report"):
     return entries
 
 
-def merge_entries(reports=None, live=None, sources=None):
+def merge_entries(reports: Any = None, live: Any = None, sources: Any = None) -> List[Dict[str, Any]]:
     """Entries from earlier reports merged by host (a later report wins), then the live entries on top.
 
     A live entry replaces a reported one only when it carries a record, so re-rendering with hosts that have no
@@ -79,7 +80,7 @@ def merge_entries(reports=None, live=None, sources=None):
     if not isinstance(reports, (list, tuple)):
         reports = [reports]
     sources = list(sources or [])
-    merged = {}
+    merged: Dict[str, Dict[str, Any]] = {}
     for index, report in enumerate(reports):
         source = sources[index] if index < len(sources) else "bandwidth report input #{0}".format(index)
         for entry in entries_from_report(report, source):
@@ -90,7 +91,7 @@ def merge_entries(reports=None, live=None, sources=None):
     return normalize_entries(list(merged.values()))
 
 
-def normalize_live(live):
+def normalize_live(live: Any) -> List[Dict[str, Any]]:
     """Live entries as a list of mappings (the same shapes :func:`normalize_entries` accepts)."""
     if live is None:
         return []
@@ -99,7 +100,7 @@ def normalize_live(live):
     if not isinstance(live, (list, tuple)):
         raise ReportInputError("live report entries must be a list or a mapping of host name to verdict record, got {0}"
                                .format(type(live).__name__))
-    result = []
+    result: List[Dict[str, Any]] = []
     for entry in live:
         if isinstance(entry, str):
             entry = {"host": entry}

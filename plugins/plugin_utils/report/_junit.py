@@ -11,11 +11,20 @@ A missed threshold is a ``failure`` (its message lists every failed check of tha
 7.67 Mbit/s < 50 Mbit/s"); a gateway that could not be measured (busy server, offline, timeout, not run...) is an
 ``error`` whose ``type`` is the machine-readable error type. ``classname`` is ``gateway_bandwidth.<site or group>``
 and ``name`` is ``<host> <direction>``, so CI tools group gateways by site and keep stable test names across runs.
+
+JUnit has no warning state: a ``WARN`` direction is a passed test case whose properties give the gateway's ``verdict``
+and list the WARN-level checks missed (``warn_checks``), and whose ``system-out`` starts with them. Baseline, change,
+contract, earlier attempts and notes are properties of the test case and lines of its ``system-out``.
 """
 
 import xml.etree.ElementTree as ET
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.report._model import (
+    attempts_text,
+    baseline_of,
+    baseline_text,
+    contract_of,
     direction_rows,
     error_label,
     error_text,
@@ -32,11 +41,11 @@ _CASE_PROPERTIES = ("serial_number", "task_id", "server_address", "port", "proto
                     "start_time", "end_time")
 
 
-def _seconds(value):
+def _seconds(value: float) -> str:
     return "{0:.3f}".format(value)
 
 
-def _properties(parent, pairs):
+def _properties(parent: ET.Element, pairs: Iterable[Tuple[str, Any]]) -> None:
     pairs = [(name, value) for name, value in pairs if value not in (None, "")]
     if pairs:
         node = ET.SubElement(parent, "properties")
@@ -44,13 +53,13 @@ def _properties(parent, pairs):
             ET.SubElement(node, "property", name=name, value=one_line(value))
 
 
-def classname(entry):
+def classname(entry: Dict[str, Any]) -> str:
     """``gateway_bandwidth.<site or group>``; dots in the group become ``_`` so they do not nest packages."""
     group = (entry["group"] or "ungrouped").replace(".", "_")
     return "{0}.{1}".format(SUITE_NAME, group)
 
 
-def _measurement_text(measurement):
+def _measurement_text(measurement: Optional[Dict[str, Any]]) -> str:
     if not measurement:
         return "not measured"
     parts = ["receiver {0} Mbit/s".format(fmt_number(measurement.get("receiver_mbps"))),
@@ -62,7 +71,7 @@ def _measurement_text(measurement):
     return ", ".join(parts)
 
 
-def _testcase(suite, row):
+def _testcase(suite: ET.Element, row: Dict[str, Any]) -> ET.Element:
     record = row["record"]
     test = record["test"]
     case = ET.SubElement(suite, "testcase", classname=classname(row), name="{0} {1}".format(row["host"], row["direction"]),
@@ -70,6 +79,7 @@ def _testcase(suite, row):
     pairs = [("serial_number", record.get("serial_number"))]
     pairs += [(key, test.get(key)) for key in _CASE_PROPERTIES[1:]]
     pairs += [("verdict", record["verdict"]), ("reason", record.get("reason"))]
+    pairs += _trend_properties(row)
     _properties(case, pairs)
     if row["verdict"] == "FAIL":
         node = ET.SubElement(case, "failure", type="threshold", message="; ".join(row["failure_messages"]))
@@ -78,11 +88,27 @@ def _testcase(suite, row):
         node = ET.SubElement(case, "error", type=error_label(record), message=record["message"] or error_label(record))
         node.text = error_text(record)
     out = ET.SubElement(case, "system-out")
-    out.text = "{0}: {1}".format(row["direction"], _measurement_text(row["measurement"]))
+    lines = ["WARN: {0}".format(message) for message in row["warn_messages"]]
+    lines.append("{0}: {1}".format(row["direction"], _measurement_text(row["measurement"])))
+    lines += [text for text in (baseline_text(record, row["direction"]), attempts_text(record)) if text]
+    lines += [note for note in record["notes"] if note.startswith(row["direction"] + ":")]
+    out.text = "\n".join(lines)
     return case
 
 
-def render_junit(entries, metadata=None):
+def _trend_properties(row: Dict[str, Any]) -> List[Tuple[str, Any]]:
+    """Baseline, change, contract, WARN checks and attempts of a row, as (name, value) pairs."""
+    record, direction = row["record"], row["direction"]
+    baseline = baseline_of(record, direction) or {}
+    contract = contract_of(record, direction) or {}
+    return [("warn_checks", "; ".join(row["warn_messages"])),
+            ("baseline_mbps", baseline.get("median_mbps")), ("baseline_runs", baseline.get("runs")),
+            ("change_percent", baseline.get("change_percent")),
+            ("contract_mbps", contract.get("mbps")), ("contract_percent", contract.get("receiver_percent")),
+            ("attempts", attempts_text(record))]
+
+
+def render_junit(entries: Any, metadata: Optional[Mapping[str, Any]] = None) -> str:
     """The JUnit XML report text (UTF-8 declaration, indented, newline at the end)."""
     entries = normalize_entries(entries)
     run = normalize_metadata(metadata)

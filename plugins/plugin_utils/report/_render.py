@@ -13,6 +13,8 @@ of host name to ``gateway_bandwidth_verdict`` record, or a list of ``{host, grou
 ``generated_at`` when the caller leaves it out.
 """
 
+from typing import Any, Dict, List, Mapping, Optional, Union
+
 from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.report._csv import COLUMNS, render_csv
 from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.report._html import render_html
 from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.report._json import (
@@ -41,7 +43,7 @@ RENDERERS = {
 EXTENSIONS = {"json": "json", "junit": "xml", "csv": "csv", "markdown": "md", "html": "html"}
 
 
-def render(fmt, entries, metadata=None):
+def render(fmt: str, entries: Any, metadata: Optional[Mapping[str, Any]] = None) -> str:
     """The report text in format ``fmt`` (one of :data:`RENDERERS`)."""
     try:
         renderer = RENDERERS[fmt]
@@ -50,7 +52,7 @@ def render(fmt, entries, metadata=None):
     return renderer(entries, metadata)
 
 
-def summary(entries, max_hosts=20, fmt="dict"):
+def summary(entries: Any, max_hosts: int = 20, fmt: str = "dict") -> Union[Dict[str, Any], List[str]]:
     """The compact fleet summary of ``entries``.
 
     ``fmt="dict"``: counts, per-site counts and capped failed and error host lists; ``fmt="lines"``: a few lines of

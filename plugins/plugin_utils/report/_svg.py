@@ -13,6 +13,7 @@ comes from outside goes through ``html.escape``.
 
 import html
 import math
+from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.report._model import fmt_compact, number
 
@@ -23,7 +24,7 @@ COLOURS = {"upload": "#2563eb", "download": "#7c3aed"}
 STALL = "#dc2626"
 
 
-def y_axis(peak):
+def y_axis(peak: float) -> Tuple[float, float]:
     """``(top, step)`` of the y axis: a round step (1, 2, 2.5 or 5 x 10^k), at most five steps, room above ``peak``."""
     target = max(peak * 1.1, 1.0)
     power = 10.0 ** math.floor(math.log10(target / 5))
@@ -35,13 +36,13 @@ def y_axis(peak):
     return target, target  # not reached: 50 x power is always >= target / 5 * 10
 
 
-def _f(value):
+def _f(value: float) -> str:
     return "{0:.1f}".format(value)
 
 
-def chart_points(intervals):
+def chart_points(intervals: Any) -> List[Tuple[float, float, float]]:
     """``(start, end, mbps)`` per usable interval; start and end fall back to the interval index."""
-    points = []
+    points: List[Tuple[float, float, float]] = []
     for index, interval in enumerate(intervals or []):
         mbps = number(interval.get("mbps"))
         if mbps is None:
@@ -54,13 +55,13 @@ def chart_points(intervals):
     return points
 
 
-def x_ticks(span):
+def x_ticks(span: float) -> List[int]:
     """Tick positions in seconds for a test of ``span`` seconds: at most 11 labels, at round steps."""
     step = next((step for step in (1, 2, 5, 10, 15, 30, 60) if span / step <= 10), 120)
     return [index * step for index in range(int(span // step) + 1)]
 
 
-def render_chart(host, direction, measurement, limit=None):
+def render_chart(host: str, direction: str, measurement: Optional[Dict[str, Any]], limit: Optional[float] = None) -> str:
     """One ``<svg>`` chart for one measured direction, or ``""`` when there are no per-interval numbers."""
     points = chart_points((measurement or {}).get("intervals"))
     if not points:
@@ -69,10 +70,10 @@ def render_chart(host, direction, measurement, limit=None):
     span = max(end for _start, end, _mbps in points) or 1.0
     top, step = y_axis(max([mbps for _s, _e, mbps in points] + [limit or 0.0]))
 
-    def x(seconds):
+    def x(seconds: float) -> float:
         return LEFT + plot_w * seconds / span
 
-    def y(mbps):
+    def y(mbps: float) -> float:
         return TOP + plot_h * (1 - min(mbps, top) / top)
 
     colour = COLOURS.get(direction, "#2563eb")

@@ -19,6 +19,7 @@ import pytest
 
 from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.report._render import render_html
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils import report_fixtures as fx
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils import trend_fixtures as tf
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
@@ -49,6 +50,7 @@ class Dom(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.row_hosts, self.scripts, self.charts = [], 0, []
+        self.trends, self.sparks, self.trend_svg = [], 0, None
         self.article, self.figure = None, None
         self.host_texts = []
         self._in_heading = False
@@ -63,12 +65,25 @@ class Dom(HTMLParser):
             self.article = attrs.get("data-host")
         elif tag == "figure":
             self.figure = attrs.get("data-direction")
-        elif tag == "svg":
+        elif tag == "svg" and attrs.get("class") == "chart":
             self.charts.append((self.article, self.figure, attrs.get("data-direction")))
+        elif tag == "svg" and attrs.get("class") == "trend":
+            self.trend_svg = {"host": self.article, "figure": self.figure, "direction": attrs.get("data-direction"),
+                              "points": int(attrs.get("data-points")), "dots": 0, "today": 0, "contract": False}
+            self.trends.append(self.trend_svg)
+        elif tag == "svg" and attrs.get("class") == "spark":
+            self.sparks += 1
+        elif tag == "circle" and self.trend_svg is not None:
+            self.trend_svg["dots"] += 1
+            self.trend_svg["today"] += attrs.get("class") == "today"
+        elif tag == "line" and self.trend_svg is not None and attrs.get("class") == "contract":
+            self.trend_svg["contract"] = True
         elif tag == "h3":
             self._in_heading = True
 
     def handle_endtag(self, tag):
+        if tag == "svg":
+            self.trend_svg = None
         if tag == "h3":
             self._in_heading = False
         elif tag == "figure":
@@ -100,6 +115,29 @@ def test_chromium_renders_rows_charts_and_hostile_names_as_text(tmp_path):
     assert sorted(dom.host_texts) == hosts
 
 
+def test_chromium_draws_each_gateways_history_with_today_and_the_contract_line(tmp_path):
+    entries = tf.trend_fleet()
+    page = tmp_path / "history.html"
+    page.write_text(render_html(entries, tf.RUN), encoding="utf-8")
+    dom = Dom()
+    dom.feed(chromium(tmp_path, "--dump-dom", page.as_uri()))
+    assert dom.scripts == 0
+    drawn = dict(((trend["host"], trend["direction"]), trend) for trend in dom.trends)
+    for entry in entries:
+        for direction, block in (entry["record"]["baseline"] or {}).items():
+            if not block:
+                continue
+            trend = drawn.pop((entry["host"], direction))
+            measured = (entry["record"]["measurements"][direction] or {}).get("receiver_mbps") is not None
+            assert trend["figure"] == direction and trend["direction"] == direction
+            assert trend["points"] == trend["dots"] == len(block["points"]) + (1 if measured else 0)
+            assert trend["today"] == (1 if measured else 0)
+            contract = (entry["record"].get("contract") or {}).get(direction)
+            assert trend["contract"] is bool(contract and contract.get("mbps"))
+    assert drawn == {}
+    assert dom.sparks == 6
+
+
 def png_size(path):
     with open(path, "rb") as handle:
         head = handle.read(24)
@@ -107,9 +145,18 @@ def png_size(path):
     return struct.unpack(">II", head[16:24])
 
 
+def demo_fleet_with_history():
+    """The demo fleet on its second run: one gateway well below its baseline and contract, one a little below."""
+    fleet = fx.demo_fleet()
+    fleet[2]["record"] = tf.judged("CNK100051", tf.result("CNK100051", 72.0), {"upload": tf.history(181, 178, 183, 180)},
+                                   contract=200)
+    fleet[7]["record"] = tf.judged("CNK200068", tf.result("CNK200068", 68.0), {"upload": tf.history(95, 93, 94)})
+    return fleet
+
+
 def test_chromium_screenshot_of_the_demo_fleet(tmp_path):
     page = tmp_path / "demo.html"
-    page.write_text(render_html(fx.demo_fleet(), fx.RUN), encoding="utf-8")
+    page.write_text(render_html(demo_fleet_with_history(), fx.RUN), encoding="utf-8")
     target = SCREENSHOT if os.environ.get("UPDATE_SCREENSHOT") == "1" else str(tmp_path / "bandwidth_report.png")
     if os.path.dirname(target):
         os.makedirs(os.path.dirname(target), exist_ok=True)

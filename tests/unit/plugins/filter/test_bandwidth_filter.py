@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.aruba_central.troubleshooting.plugins.filter import bandwidth
 from ansible_collections.aruba_central.troubleshooting.plugins.filter.bandwidth import FilterModule
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.assertions import filter_error
 
 FILTERS = FilterModule().filters()
 # The directory that holds ansible_collections/, wherever the collection is laid out for the tests.
@@ -59,6 +61,95 @@ def test_bandwidth_input_problems_lists_the_problems():
     assert problems[0].startswith("gateway_bandwidth_max_jitter_ms must be a number")
     assert problems[1].startswith("gateway_bandwidth_checks[0] (a): 'b[' is not a valid JMESPath expression")
     assert FILTERS["bandwidth_input_problems"]({"max_jitter_ms": ""}) == []
+
+
+# ---------------------------------------------------------------- bad thresholds and checks: one line naming them
+
+RESULT = {"serial_number": "CNF7G9K001", "succeeded": True, "protocol": "tcp",
+          "upload": {"receiver": {"bits_per_second": 50000000}, "sender": {"bits_per_second": 51000000}}}
+BAD_THRESHOLDS = [
+    ("min_receiver_mbps", {"min_receiver_mbps": "fast"}),
+    ("min_receiver_mbps", {"min_receiver_mbps": -5}),
+    ("min_receiver_mbps", {"min_receiver_mbps": "-5"}),
+    ("min_receiver_mbps", {"min_receiver_mbps": "50 Mbps"}),
+    ("min_receiver_mbps", {"min_receiver_mbps": True}),
+    ("min_receiver_mbps", {"min_receiver_mbps": float("nan")}),
+    ("min_receiver_mbps", {"min_receiver_mbps": "inf"}),
+    ("min_receiver_mbps", {"min_receiver_mbps": [50]}),
+    ("min_sender_mbps", {"min_sender_mbps": "1,5"}),
+    ("min_download_receiver_mbps", {"min_download_receiver_mbps": "lots"}),
+    ("max_retransmits", {"max_retransmits": 1.5}),
+    ("max_retransmits", {"max_retransmits": "-1"}),
+    ("max_stalled_intervals", {"max_stalled_intervals": "two"}),
+    ("max_loss_percent", {"max_loss_percent": 101}),
+    ("max_loss_percent", {"max_loss_percent": "-0.1"}),
+    ("max_jitter_ms", {"max_jitter_ms": {"ms": 5}}),
+    ("min_reciever_mbps", {"min_reciever_mbps": 50}),
+    ("thresholds", "fast"),
+    ("thresholds", ["min_receiver_mbps", 50]),
+    ("thresholds", 50),
+]
+
+
+@pytest.mark.parametrize("name, thresholds", BAD_THRESHOLDS)
+def test_bandwidth_verdict_refuses_bad_thresholds_naming_them(name, thresholds):
+    message = filter_error(bandwidth.bandwidth_verdict, RESULT, thresholds)
+    assert name in message
+
+
+@pytest.mark.parametrize("name, thresholds", BAD_THRESHOLDS)
+def test_bandwidth_input_problems_reports_the_same_without_raising(name, thresholds):
+    problems = bandwidth.bandwidth_input_problems(thresholds, variable_prefix="gateway_bandwidth_")
+    assert len(problems) == 1
+    assert "gateway_bandwidth_" + name in problems[0]
+    assert "\n" not in problems[0]
+
+
+def test_bad_thresholds_are_refused_even_for_a_gateway_that_did_not_run():
+    assert "min_receiver_mbps" in filter_error(bandwidth.bandwidth_verdict, None, {"min_receiver_mbps": "fast"})
+
+
+@pytest.mark.parametrize("value", ["50", " 50 ", "0", "1e3", ".5", "", None, 50, 0.5])
+def test_survey_style_threshold_values_are_accepted(value):
+    verdict = bandwidth.bandwidth_verdict(RESULT, {"min_receiver_mbps": value})
+    assert verdict["verdict"] in ("PASS", "FAIL")
+    limit = verdict["thresholds"]["min_receiver_mbps"]
+    assert limit is None or (isinstance(limit, (int, float)) and math.isfinite(limit))
+
+
+BAD_CHECKS = [
+    ("checks", "upload.receiver"),
+    ("checks", {"name": "a", "query": "b"}),
+    ("checks[0]", ["upload.receiver"]),
+    ("checks[0]", [{"query": "protocol"}]),
+    ("checks[0]", [{"name": "", "query": "protocol"}]),
+    ("checks[0]", [{"name": "tcp"}]),
+    ("checks[0]", [{"name": "tcp", "query": "  "}]),
+    ("checks[0]", [{"name": "tcp", "query": "[?"}]),
+    ("checks[0]", [{"name": "tcp", "query": "protocol", "bogus": 1}]),
+    ("checks[0]", [{"name": "tcp", "query": "protocol", "equals": "tcp", "min": 1}]),
+    ("checks[0].min", [{"name": "fast", "query": "upload.receiver.bits_per_second", "min": "fast"}]),
+    ("checks[0].max", [{"name": "fast", "query": "upload.receiver.bits_per_second", "max": "nan"}]),
+    ("checks[0].equals", [{"name": "tcp", "query": "protocol", "equals": ["tcp"]}]),
+    ("checks[1]", [{"name": "tcp", "query": "protocol"}, {"name": "tcp", "query": "streams"}]),
+]
+
+
+@pytest.mark.parametrize("name, checks", BAD_CHECKS)
+def test_bandwidth_verdict_refuses_bad_checks_naming_them(name, checks):
+    message = filter_error(bandwidth.bandwidth_verdict, RESULT, {}, checks, variable_prefix="gateway_bandwidth_")
+    assert "gateway_bandwidth_" + name in message
+
+
+@pytest.mark.parametrize("name, checks", BAD_CHECKS)
+def test_bandwidth_input_problems_reports_bad_checks(name, checks):
+    problems = bandwidth.bandwidth_input_problems({}, checks)
+    assert len(problems) == 1 and name in problems[0]
+
+
+def test_check_limit_messages_read_cleanly():
+    message = filter_error(bandwidth.bandwidth_verdict, RESULT, {}, [{"name": "x", "query": "streams", "min": "fast"}])
+    assert "  " not in message
 
 
 @pytest.mark.skipif(shutil.which("ansible-playbook", path=os.path.dirname(sys.executable)) is None,

@@ -8,7 +8,9 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.aruba_central.troubleshooting.plugins.filter import iperf
 from ansible_collections.aruba_central.troubleshooting.plugins.filter.iperf import FilterModule
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.assertions import filter_error
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.paths import fixture_path
 
 FIXTURES = fixture_path("iperf")
@@ -78,3 +80,37 @@ def test_unit_filters_fail_with_one_line_naming_the_value(name, bad, unit):
     assert unit in message
     assert "\n" not in message
     assert isinstance(err.value.orig_exc, ValueError)
+
+
+# ---------------------------------------------------------------- bad input: one line naming the filter
+
+
+@pytest.mark.parametrize("value", [None, 42, 4.2, True, {"rawOutput": "x"}, ["iperf 3.0.11"], object()])
+def test_parse_iperf_refuses_what_is_not_text(value):
+    message = filter_error(iperf.parse_iperf, value)
+    assert "expected the iperf3 client output as a string, got %s" % type(value).__name__ in message
+
+
+@pytest.mark.parametrize("text", ["", "garbage", b"\xff\xfe\x00", "iperf3: error - unable to connect to server",
+                                  "\x00" * 100, "[  4] " * 1000])
+def test_parse_iperf_accepts_any_text_and_invents_no_numbers(text):
+    result = iperf.parse_iperf(text)
+    assert result["upload"] is None or result["upload"]["receiver"] is None
+    assert result["download"] is None or result["download"]["receiver"] is None
+
+
+BAD_UNIT_VALUES = ["fast", "", "   ", None, True, [1], {"value": 1}, "9.58", "-5 Mbits/sec", "nan Mbits/sec",
+                   "inf Mbits/sec", "9.58 furlongs", "9,58 Mbits/sec", "9.58 Mbits/sec extra", "1e999 Mbits/sec",
+                   -5, float("nan"), float("inf"), "9.58 Mbits/sec\n1 Mbits/sec", "９ Mbits/sec"]
+
+
+@pytest.mark.parametrize("function", [iperf.to_bits_per_second, iperf.to_bytes], ids=["to_bits_per_second", "to_bytes"])
+@pytest.mark.parametrize("value", BAD_UNIT_VALUES, ids=[repr(v)[:30] for v in BAD_UNIT_VALUES])
+def test_unit_filters_refuse_what_is_not_a_quantity(function, value):
+    message = filter_error(function, value)
+    if isinstance(value, str) and value.strip() and "\n" not in value:
+        assert repr(value)[1:-1][:20] in message, "the message quotes the bad value: %s" % message
+
+
+def test_bytes_units_are_not_bit_rates():
+    assert "is not a size in bytes" in filter_error(iperf.to_bytes, "9.58 Mbits/sec")

@@ -15,7 +15,9 @@ import yaml
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.aruba_central.troubleshooting.plugins.filter import report
 from ansible_collections.aruba_central.troubleshooting.plugins.filter.report import FilterModule
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.assertions import filter_error
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils import report_fixtures as fx
 
 FILTERS = FilterModule().filters()
@@ -85,3 +87,62 @@ def test_merge_filter_reads_report_texts_and_live_entries():
     assert [(entry["host"], entry["record"]["verdict"]) for entry in merged] == [("gw-a", "PASS"), ("gw-b", "ERROR")]
     again = json.loads(FILTERS["bandwidth_report_json"](merged, {"sources": ["slice1.json"]}))
     assert again["run"]["sources"] == ["slice1.json"] and again["summary"]["total"] == 2
+
+
+# ---------------------------------------------------------------- bad input: one line naming the filter
+
+RENDERERS = [report.bandwidth_report_json, report.bandwidth_report_junit, report.bandwidth_report_csv,
+             report.bandwidth_report_markdown, report.bandwidth_report_html, report.bandwidth_report_summary]
+RENDERER_IDS = [function.__name__ for function in RENDERERS]
+
+
+@pytest.mark.parametrize("function", RENDERERS, ids=RENDERER_IDS)
+@pytest.mark.parametrize("entries, words", [
+    ("gw-ber-01", "report input must be a list"),
+    (42, "report input must be a list"),
+    ([1], "report entry #0"),
+    ([{"record": {"verdict": "PASS"}}], "report entry #0 has no host name"),
+    ([{"host": "", "record": None}], "report entry #0 has no host name"),
+    ([{"host": "gw-ber-01", "record": None}, 7], "report entry #1"),
+])
+def test_report_filters_refuse_bad_entries(function, entries, words):
+    assert words in filter_error(function, entries)
+
+
+@pytest.mark.parametrize("function", [report.bandwidth_report_json, report.bandwidth_report_junit,
+                                      report.bandwidth_report_markdown, report.bandwidth_report_html],
+                         ids=["bandwidth_report_json", "bandwidth_report_junit", "bandwidth_report_markdown",
+                              "bandwidth_report_html"])
+@pytest.mark.parametrize("metadata", ["title", ["title"], 42])
+def test_report_filters_refuse_bad_metadata(function, metadata):
+    assert "report metadata must be a mapping" in filter_error(function, [], metadata)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"max_hosts": "many"}, "max_hosts must be a whole number"),
+    ({"max_hosts": -1}, "max_hosts must be 0 or more"),
+    ({"max_hosts": None}, "max_hosts must be a whole number"),
+    ({"output": "xml"}, "unknown summary format 'xml'"),
+])
+def test_bandwidth_report_summary_refuses_bad_options(kwargs, words):
+    assert words in filter_error(report.bandwidth_report_summary, [], **kwargs)
+
+
+@pytest.mark.parametrize("reports, live, words", [
+    (["not json"], None, "bandwidth report input #0 is not valid JSON"),
+    (['{"a": 1}'], None, "bandwidth report input #0 is not a bandwidth report"),
+    (['{"hosts": [{}]}'], None, "bandwidth report input #0: hosts[0] has no host name"),
+    ([42], None, "bandwidth report input #0 is not a bandwidth report"),
+    ([], "gw-ber-01", "live report entries must be a list"),
+    ([], [{"record": None}], "every live report entry needs a 'host' name"),
+])
+def test_bandwidth_report_merge_refuses_bad_reports(reports, live, words):
+    assert words in filter_error(report.bandwidth_report_merge, reports, live=live)
+
+
+def test_an_unknown_verdict_in_a_record_is_never_reported_as_a_pass():
+    entries = [{"host": "gw-ber-01", "record": {"verdict": "GREAT", "serial_number": "CNF7G9K001"}},
+               {"host": "gw-ber-02", "record": "PASS"}]
+    summary = report.bandwidth_report_summary(entries)
+    assert (summary["passed"], summary["errors"], summary["all_passed"]) == (0, 2, False)
+    assert summary["verdict"] == "ERROR"

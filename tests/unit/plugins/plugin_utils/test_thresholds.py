@@ -18,8 +18,11 @@ from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils._thr
     evaluate,
     format_mbps,
     input_problems,
+    normalize_thresholds,
 )
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.assertions import assert_one_line
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.paths import fixture_path
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.strategies import BOUNDED, JSON_VALUES
 
 FIXTURES = fixture_path()
 VERDICT_KEYS = {"serial_number", "verdict", "reason", "message", "error_type", "checks", "skipped_checks",
@@ -509,6 +512,14 @@ def test_evaluate_never_raises_on_any_result_shape(shape):
     json.dumps(verdict, allow_nan=False, default=str)
 
 
+@pytest.mark.parametrize("odd", [float("inf"), float("-inf"), float("nan"), True, ["tcp"], {"p": 1}])
+def test_odd_test_fields_are_left_out_so_the_verdict_stays_json(odd):
+    verdict = evaluate(result(protocol=odd, duration_seconds=odd, server_port=odd), {}, [])
+    assert verdict["test"]["protocol"] is None and verdict["test"]["duration_seconds"] is None
+    assert verdict["test"]["port"] is None
+    json.dumps(verdict, allow_nan=False)
+
+
 def test_checks_may_be_yaml_or_json_text_as_a_survey_textarea_sends_them():
     yaml_text = "- {name: tcp, query: protocol, equals: tcp}\n- name: streams\n  query: streams\n  min: '1'\n"
     verdict = evaluate(result(), {}, yaml_text)
@@ -523,3 +534,29 @@ def test_checks_text_that_is_not_yaml_is_an_input_error():
         evaluate(result(), {}, "[{name: a, query: b", variable_prefix="gateway_bandwidth_")
     assert str(caught.value).startswith("gateway_bandwidth_checks is not valid YAML or JSON: ")
     assert "\n" not in str(caught.value)
+
+
+# --- any threshold input is valid or one line ------------------------------------------------------------------
+
+
+@BOUNDED
+@given(st.dictionaries(st.sampled_from(["min_receiver_mbps", "max_retransmits", "max_loss_percent", "max_jitter_ms",
+                                        "min_download_sender_mbps", "min_reciever_mbps", "max jitter"]),
+                       JSON_VALUES, max_size=4)
+       | JSON_VALUES)
+def test_any_threshold_input_is_valid_or_one_line_value_error(thresholds):
+    try:
+        limits = normalize_thresholds(thresholds, "gateway_bandwidth_")
+    except ValueError as exc:
+        assert_one_line(str(exc))
+        assert "gateway_bandwidth_" in str(exc) or "thresholds" in str(exc)
+        return
+    for value in limits.values():
+        assert value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)
+                                 and math.isfinite(value) and value >= 0)
+
+
+def test_an_unknown_threshold_name_is_shown_on_one_line():
+    with pytest.raises(ValueError) as info:
+        normalize_thresholds({"min_receiver_mbps\r\nmax": 5})
+    assert_one_line(str(info.value))

@@ -12,10 +12,13 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, strategies as st
 
 from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.report import _render as report
 from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.report._model import ReportInputError
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils import report_fixtures as fx
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.assertions import assert_one_line
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.strategies import BOUNDED, JSON_SCALARS, JSON_VALUES
 
 HOSTS = sorted(entry["host"] for entry in fx.mixed_fleet())
 # host -> directions reported (measured, or asked for when not measured)
@@ -198,7 +201,8 @@ def test_csv_columns_are_stable():
     assert header == ("host,group,serial_number,direction,verdict,reason,error_type,message,receiver_mbps,sender_mbps,"
                       "retransmits,stalled_intervals,jitter_ms,loss_percent,min_receiver_mbps,min_sender_mbps,"
                       "max_retransmits,max_stalled_intervals,max_loss_percent,max_jitter_ms,failed_checks,task_id,"
-                      "server_address,port,protocol,duration_seconds,streams,start_time,end_time")
+                      "server_address,port,protocol,duration_seconds,streams,start_time,end_time,warn_checks,baseline_mbps,"
+                      "baseline_runs,change_percent,contract_mbps,contract_percent,retransmit_percent,attempts,history")
     assert tuple(header.split(",")) == report.COLUMNS
 
 
@@ -360,3 +364,41 @@ def test_summary_caps_host_lists_and_counts_everything():
     assert summary["failed_hosts"] == [fx.HOSTILE_SCRIPT] and summary["error_hosts"] == ["gw-busy"]
     assert summary["hosts_truncated"] == 6 and summary["total"] == 10
     assert summary["errors_by_type"] == {"device_offline": 1, "not_run": 1, "server_busy": 2}
+
+
+# ------------------------------------------------------------------------------------- any verdict records
+
+VERDICT_RECORDS = st.fixed_dictionaries({
+    "serial_number": st.none() | st.text(max_size=12),
+    "verdict": st.sampled_from(["PASS", "FAIL", "ERROR", "pass", "GREAT", None]),
+    "reason": st.none() | st.text(max_size=10),
+    "message": st.none() | st.text(max_size=40),
+    "checks": st.none() | st.lists(st.dictionaries(st.sampled_from(["name", "passed", "measured", "limit"]), JSON_SCALARS,
+                                                   max_size=4), max_size=3),
+    "measurements": st.none() | st.fixed_dictionaries({"upload": st.none() | st.dictionaries(
+        st.sampled_from(["receiver_mbps", "sender_mbps", "intervals", "retransmits"]), JSON_VALUES, max_size=4)}),
+}) | JSON_VALUES
+HOST_NAMES = st.text(alphabet=st.characters(codec="utf-8", categories=["L", "N", "P"]), min_size=1, max_size=12)
+
+
+@BOUNDED
+@given(st.dictionaries(HOST_NAMES, VERDICT_RECORDS, min_size=1, max_size=4),
+       st.sampled_from(["json", "junit", "csv", "markdown", "html"]))
+def test_any_verdict_records_render_every_host_and_never_a_false_pass(records, fmt):
+    entries = [{"host": host, "record": record} for host, record in records.items()]
+    try:
+        text = report.render(fmt, entries, {"title": "fuzz", "generated_at": "2025-06-15T12:00:00Z"})
+    except ReportInputError as exc:
+        assert_one_line(str(exc))
+        return
+    assert isinstance(text, str) and text
+    if fmt == "json":
+        document = json.loads(text)
+        by_host = {item["host"]: item for item in document["hosts"]}
+        assert set(by_host) == set(records)
+        for host, record in records.items():
+            claimed = record.get("verdict") if isinstance(record, dict) else None
+            if not (isinstance(claimed, str) and claimed.upper() == "PASS"):
+                assert by_host[host]["verdict"] != "PASS", (host, record, by_host[host])
+    elif fmt == "junit":
+        ET.fromstring(text.encode("utf-8"))

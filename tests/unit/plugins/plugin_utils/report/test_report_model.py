@@ -44,8 +44,8 @@ def test_bad_entries_get_a_one_line_message(entries, message):
 
 @pytest.mark.parametrize("record, why", [
     ("PASS", "got str"),
-    ({"verdict": "maybe"}, "verdict is 'maybe', expected PASS, FAIL or ERROR"),
-    ({"serial_number": "X"}, "verdict is '', expected PASS, FAIL or ERROR"),
+    ({"verdict": "maybe"}, "verdict is 'maybe', expected PASS, WARN, FAIL or ERROR"),
+    ({"serial_number": "X"}, "verdict is '', expected PASS, WARN, FAIL or ERROR"),
 ])
 def test_records_that_are_not_verdicts_become_invalid_record_errors(record, why):
     result = model.normalize_record(record, "gw1")
@@ -135,7 +135,7 @@ def test_overall_verdict(verdicts, overall):
 def test_summary_groups_and_truncation():
     entries = model.normalize_entries(fx.mixed_fleet())
     summary = model.summarise(entries, max_hosts=2)
-    assert summary["groups"]["site-b"] == {"PASS": 0, "FAIL": 0, "ERROR": 3}
+    assert summary["groups"]["site-b"] == {"PASS": 0, "WARN": 0, "FAIL": 0, "ERROR": 3}
     assert len(summary["failed_hosts"]) == 2 and len(summary["error_hosts"]) == 2 and summary["hosts_truncated"] == 4
 
 
