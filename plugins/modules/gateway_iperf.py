@@ -99,6 +99,9 @@ options:
     description:
       - Also measure the other direction (the server sending to the gateway), returned as
         RV(ansible_facts.gateway_iperf.download). The test then takes about twice as long.
+      - V(false) here, as in Central's own API (one test, the direction asked for). The role
+        C(aruba_central.troubleshooting.gateway_bandwidth) and M(aruba_central.troubleshooting.gateway_bandwidth_test)
+        default to V(true) on purpose, because validating a link means both directions.
     type: bool
     default: false
   vlan_interface:
@@ -267,6 +270,11 @@ wait_timeout:
   returned: when the run started
   type: float
   sample: 118.0
+server_wait:
+  description: Seconds the run waited for a free endpoint of the pool (counted against O(server_wait_timeout)).
+  returned: when the run started
+  type: float
+  sample: 3.2
 api_error:
   description: Central's error answer when an API call failed (C(error_type), C(status), C(error_code), C(api_message), C(path)).
   returned: when an API call failed
@@ -331,102 +339,25 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._args import (
-    CONNECTION_MUTUALLY_EXCLUSIVE,
-    CONNECTION_REQUIRED_ONE_OF,
-    CONNECTION_REQUIRED_TOGETHER,
-    client_from_params,
-    connection_argument_spec,
-)
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._module import done, fail, warn_client
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._request import (
-    build_request,
-    describe,
-    server_endpoints,
-    validate_run_options,
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._args import client_from_params
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._module import answer
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._gateway_iperf import (
+    MUTUALLY_EXCLUSIVE,
+    REQUIRED_ONE_OF,
+    REQUIRED_TOGETHER,
+    argument_spec,
+    run_gateway_iperf,
 )
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._run import (
-    IperfRunner,
-    check_gateway,
-)
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._wait import TaskWaiter
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._server_pool import ServerPool
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._troubleshooting import validate_serial
-
-
-def argument_spec():
-    spec = connection_argument_spec()
-    spec.update(
-        serial_number=dict(type="str", required=True),
-        server_address=dict(type="str"),
-        port=dict(type="int"),
-        server_pool=dict(type="list", elements="str"),
-        duration=dict(type="int", default=10),
-        parallel=dict(type="int", default=1),
-        omit=dict(type="int", default=0),
-        include_reverse=dict(type="bool", default=False),
-        vlan_interface=dict(type="str"),
-        protocol=dict(type="str", choices=["tcp", "udp"], default="tcp"),
-        include_raw_output=dict(type="bool", default=True),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="float"),
-        busy_retries=dict(type="int", default=3),
-        server_wait_timeout=dict(type="float", default=600),
-        lease_dir=dict(type="path"),
-    )
-    return spec
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
-        mutually_exclusive=[["server_address", "server_pool"]] + CONNECTION_MUTUALLY_EXCLUSIVE,
-        required_one_of=[["server_address", "server_pool"]] + CONNECTION_REQUIRED_ONE_OF,
-        required_together=CONNECTION_REQUIRED_TOGETHER,
-        supports_check_mode=True,
-    )
-    params = module.params
-    try:
-        serial = validate_serial(params["serial_number"])
-        request = build_request(params)
-        options = validate_run_options(params)
-        endpoints = server_endpoints(params["server_address"], params["port"], params["server_pool"])
-        pool = ServerPool(endpoints, lock_dir=params["lease_dir"], clock=SYSTEM_CLOCK)
-    except ValueError as exc:
-        fail(module, exc, attempts=[])
-    what = describe(request, endpoints)
-
-    client = None
-    try:
-        client = client_from_params(params, clock=SYSTEM_CLOCK)
-        warn_client(module, client)
-        if module.check_mode:
-            gateway = check_gateway(client, serial)
-            done(module, client, changed=False, msg="would run a %s on gateway %s" % (what, serial), gateway=gateway,
-                 attempts=[])
-    except (CentralError, ValueError) as exc:
-        fail(module, exc, client, attempts=[])
-
-    if not params["wait"] and len(endpoints) > 1:
-        module.warn("wait=false: the lease on the iperf server ends when the module returns, so the next run may "
-                    "start a test on the same endpoint; use wait=true with server_pool")
-    runner = IperfRunner(client, pool, TaskWaiter(client, SYSTEM_CLOCK), SYSTEM_CLOCK,
-                         busy_retries=options["busy_retries"], server_wait_timeout=options["server_wait_timeout"])
-    run = runner.run(serial, request, wait=params["wait"], wait_timeout=options["wait_timeout"])
-
-    response = dict(changed=run.started, attempts=run.attempts)
-    for key in ("task_id", "location", "status", "server", "wait_timeout"):
-        if getattr(run, key) is not None:
-            response[key] = getattr(run, key)
-    if run.result is not None:
-        response["ansible_facts"] = dict(gateway_iperf=run.result)
-    if run.api_error:
-        response["api_error"] = run.api_error
-    if not run.error:
-        response["msg"] = "%s on gateway %s: %s" % (what, serial, run.status)
-    done(module, client, run.error, **response)
+    module = AnsibleModule(argument_spec=argument_spec(), mutually_exclusive=MUTUALLY_EXCLUSIVE,
+                           required_one_of=REQUIRED_ONE_OF, required_together=REQUIRED_TOGETHER,
+                           supports_check_mode=True)
+    response, failure, warnings = run_gateway_iperf(module.params, module.check_mode, SYSTEM_CLOCK,
+                                                    client_factory=client_from_params)
+    answer(module, response, failure, warnings)
 
 
 if __name__ == "__main__":
