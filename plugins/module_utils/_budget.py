@@ -18,34 +18,36 @@ The last request of a run may start just before the deadline and take one ``requ
 ``lease_seconds + wait_seconds + request_timeout``.
 """
 
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import Clock
+
 
 class RunBudget:
     """Time left for one run, on ``clock.monotonic()``."""
 
-    def __init__(self, clock, wait_seconds, lease_seconds=0.0):
+    def __init__(self, clock: Clock, wait_seconds: float, lease_seconds: float = 0.0) -> None:
         self.clock = clock
         self.started = clock.monotonic()
         self.wait_seconds = float(wait_seconds)
         self.lease_seconds = float(lease_seconds)
         self.leased = 0.0
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "RunBudget(wait_seconds=%r, lease_seconds=%r, leased=%.1f, left=%.1f)" % (
             self.wait_seconds, self.lease_seconds, self.leased, self.left())
 
     @property
-    def deadline(self):
+    def deadline(self) -> float:
         """When the run's time is up (a monotonic time): its start, plus the lease waits so far, plus wait_seconds."""
         return self.started + self.leased + self.wait_seconds
 
-    def left(self):
+    def left(self) -> float:
         """Seconds until :attr:`deadline` (negative once it passed)."""
         return self.deadline - self.clock.monotonic()
 
-    def lease_deadline(self):
+    def lease_deadline(self) -> float:
         """When a lease wait starting now must give up: what is left of ``lease_seconds``."""
         return self.clock.monotonic() + max(0.0, self.lease_seconds - self.leased)
 
-    def spent_leasing(self, seconds):
+    def spent_leasing(self, seconds: float) -> None:
         """Count ``seconds`` spent waiting for a free endpoint against ``lease_seconds``."""
         self.leased += max(0.0, min(float(seconds), self.lease_seconds - self.leased))

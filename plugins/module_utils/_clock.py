@@ -21,13 +21,13 @@ class Clock:
     Tests pass a fake with the same three methods.
     """
 
-    def monotonic(self):
+    def monotonic(self) -> float:
         return time.monotonic()
 
-    def time(self):
+    def time(self) -> float:
         return time.time()
 
-    def sleep(self, seconds):
+    def sleep(self, seconds: float) -> None:
         if seconds > 0:
             time.sleep(seconds)
 

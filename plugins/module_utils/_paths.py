@@ -8,11 +8,12 @@
 """Where the collection keeps its files on the controller: the cache directory and the runtime directory."""
 
 import os
+from typing import Mapping, Optional
 
 DIR_NAME = "aruba_central_troubleshooting"
 
 
-def cache_dir(environ=None):
+def cache_dir(environ: Optional[Mapping[str, str]] = None) -> str:
     """``$CENTRAL_TOKEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/aruba_central_troubleshooting``, else
     ``~/.cache/aruba_central_troubleshooting`` (``~`` expanded): tokens and test timings live here."""
     env = os.environ if environ is None else environ
@@ -22,7 +23,7 @@ def cache_dir(environ=None):
     return os.path.join(base, DIR_NAME)
 
 
-def runtime_dir(environ=None):
+def runtime_dir(environ: Optional[Mapping[str, str]] = None) -> str:
     """``$XDG_RUNTIME_DIR/aruba_central_troubleshooting`` when that directory exists (cleared at reboot), else the
     user's cache base (``$XDG_CACHE_HOME`` or ``~/.cache``) with the same name: iperf server leases live here."""
     env = os.environ if environ is None else environ

@@ -12,13 +12,14 @@
 
 import re
 from datetime import datetime, timedelta, timezone
+from typing import Any, Optional
 
 _RFC3339_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:?\d{2})$"
 )
 
 
-def parse_rfc3339(value):
+def parse_rfc3339(value: Any) -> Optional[float]:
     """Epoch seconds of an RFC 3339 time (any number of fraction digits, ``Z`` or an offset), or None."""
     if not isinstance(value, str):
         return None
@@ -40,6 +41,6 @@ def parse_rfc3339(value):
     return moment.timestamp()
 
 
-def format_rfc3339(epoch):
+def format_rfc3339(epoch: float) -> str:
     """``2025-06-15T12:50:00Z`` for epoch seconds (whole seconds, UTC)."""
     return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -7,8 +7,10 @@
 
 """One-line text for messages: every message the collection prints is a single line, whatever it quotes."""
 
+from typing import Any, Optional
 
-def one_line(text, limit=None):
+
+def one_line(text: Any, limit: Optional[int] = None) -> str:
     """``text`` with all white space (line breaks included) collapsed; cut to ``limit`` characters with "..."."""
     text = " ".join(str(text).split())
     if limit is not None and len(text) > limit:
@@ -16,11 +18,11 @@ def one_line(text, limit=None):
     return text
 
 
-def quote(text, limit=80):
+def quote(text: Any, limit: int = 80) -> str:
     """``text`` in double quotes on one line, at most ``limit`` characters of it."""
     return '"%s"' % one_line(text, limit)
 
 
-def shown(value, limit=80):
+def shown(value: Any, limit: int = 80) -> str:
     """``repr(value)`` on one line, at most ``limit`` characters: how a message shows a value the user gave."""
     return one_line(repr(value), limit)

@@ -10,6 +10,8 @@
 
 """Connection options shared by every module and plugin, and validators for user input."""
 
+from typing import Any, Dict, Mapping, Optional
+
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
@@ -19,7 +21,7 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.cent
 )
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._client import CentralClient
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK, Clock
 
 # Pass these to AnsibleModule(mutually_exclusive=..., required_together=..., required_one_of=...).
 CONNECTION_MUTUALLY_EXCLUSIVE = [["access_token", "client_id"], ["access_token", "client_secret"]]
@@ -27,7 +29,7 @@ CONNECTION_REQUIRED_TOGETHER = [["client_id", "client_secret"]]
 CONNECTION_REQUIRED_ONE_OF = [["access_token", "client_id"]]
 
 
-def nonempty_env_fallback(*names):
+def nonempty_env_fallback(*names: str) -> str:
     """``env_fallback`` that treats an empty variable as unset.
 
     An AWX credential injects every field it has, empty ones as empty strings; an empty ``CENTRAL_ACCESS_TOKEN``
@@ -39,7 +41,7 @@ def nonempty_env_fallback(*names):
     return value
 
 
-def connection_argument_spec():
+def connection_argument_spec() -> Dict[str, Dict[str, Any]]:
     """The argument spec of the connection options (documented by the doc fragment ``...connection``)."""
     return dict(
         base_url=dict(type="str", required=True, fallback=(nonempty_env_fallback, ["CENTRAL_BASE_URL"])),
@@ -57,13 +59,13 @@ def connection_argument_spec():
     )
 
 
-def _blank_to_none(value):
+def _blank_to_none(value: Any) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return value
 
 
-def client_from_params(params, clock=None, session=None):
+def client_from_params(params: Mapping[str, Any], clock: Optional[Clock] = None, session: Any = None) -> CentralClient:
     """A :class:`CentralClient` for validated module (or plugin) options.
 
     Tokens minted with client credentials go through the shared :class:`TokenCache` (see its environment

@@ -17,6 +17,7 @@ import json
 import os
 import stat
 import tempfile
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
 
 try:
     import fcntl
@@ -38,7 +39,7 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.cent
 )
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._paths import cache_dir
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._text import one_line
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK, Clock
 
 DEFAULT_TOKEN_URL = "https://sso.common.cloud.hpe.com/as/token.oauth2"
 # A cached token is reused until this long before it expires (or half its lifetime, if that is shorter).
@@ -55,12 +56,12 @@ _PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "A
                     "NO_PROXY", "no_proxy")
 
 
-def _same(left, right):
+def _same(left: Any, right: Any) -> bool:
     """Constant-time comparison of two strings of any characters."""
     return hmac.compare_digest(str(left).encode("utf-8"), str(right).encode("utf-8"))
 
 
-def _refresh_at(minted_at, expires_at):
+def _refresh_at(minted_at: float, expires_at: float) -> float:
     lifetime = max(0.0, expires_at - minted_at)
     return expires_at - min(REFRESH_MARGIN, lifetime / 2.0)
 
@@ -85,34 +86,35 @@ class TokenCache:
     Problems with the cache never fail a task; they are collected in ``warnings`` and the token is minted anyway.
     """
 
-    def __init__(self, directory=None, clock=SYSTEM_CLOCK, enabled=None, environ=None):
+    def __init__(self, directory: Optional[str] = None, clock: Clock = SYSTEM_CLOCK, enabled: Optional[bool] = None,
+                 environ: Optional[Mapping[str, str]] = None) -> None:
         env = os.environ if environ is None else environ
         if enabled is None:
             enabled = str(env.get("CENTRAL_TOKEN_CACHE", "true")).strip().lower() not in BOOLEANS_FALSE
         self.enabled = bool(enabled)
         self.directory = directory or cache_dir(env)
         self.clock = clock
-        self.warnings = []
+        self.warnings: List[str] = []
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "TokenCache(directory=%r, enabled=%r)" % (self.directory, self.enabled)
 
     @staticmethod
-    def key(token_url, client_id):
+    def key(token_url: str, client_id: Optional[str]) -> str:
         return hashlib.sha256(("%s\n%s" % (token_url, client_id)).encode("utf-8")).hexdigest()
 
     @staticmethod
-    def secret_hash(client_secret, key):
+    def secret_hash(client_secret: str, key: str) -> str:
         return hashlib.sha256((client_secret + key).encode("utf-8")).hexdigest()
 
-    def path(self, key):
+    def path(self, key: str) -> str:
         return os.path.join(self.directory, key + ".json")
 
-    def _warn(self, text):
+    def _warn(self, text: str) -> None:
         if text not in self.warnings:
             self.warnings.append(text)
 
-    def _usable_dir(self):
+    def _usable_dir(self) -> bool:
         try:
             os.makedirs(self.directory, mode=0o700, exist_ok=True)
             info = os.stat(self.directory)
@@ -126,7 +128,7 @@ class TokenCache:
             return False
         return True
 
-    def _read(self, key):
+    def _read(self, key: str) -> Optional[Dict[str, Any]]:
         path = self.path(key)
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
@@ -153,7 +155,7 @@ class TokenCache:
             return None
         return entry
 
-    def _fresh(self, entry, key, client_secret):
+    def _fresh(self, entry: Optional[Dict[str, Any]], key: str, client_secret: str) -> Optional[Dict[str, Any]]:
         if entry is None:
             return None
         if not _same(entry["secret_hash"], self.secret_hash(client_secret, key)):
@@ -162,7 +164,7 @@ class TokenCache:
             return None
         return entry
 
-    def _write(self, key, entry):
+    def _write(self, key: str, entry: Dict[str, Any]) -> None:
         try:
             fd, tmp = tempfile.mkstemp(prefix=".%s." % key[:16], suffix=".tmp", dir=self.directory)
         except OSError as exc:
@@ -180,12 +182,12 @@ class TokenCache:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
 
-    def _remove(self, key):
+    def _remove(self, key: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path(key))
 
     @contextlib.contextmanager
-    def _locked(self, key, deadline=None, token_url=None):
+    def _locked(self, key: str, deadline: Optional[float] = None, token_url: Optional[str] = None) -> Iterator[None]:
         if not HAS_FCNTL:
             yield
             return
@@ -202,7 +204,7 @@ class TokenCache:
         finally:
             os.close(fd)  # closing releases the lock
 
-    def _lock(self, fd, deadline, token_url):
+    def _lock(self, fd: int, deadline: Optional[float], token_url: Optional[str]) -> None:
         """Take the lock, waiting for another fork's mint no longer than ``deadline`` (a monotonic time)."""
         if deadline is None:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -221,10 +223,10 @@ class TokenCache:
                         error_type="auth", path=token_url, method="POST")
                 self.clock.sleep(min(left, _LOCK_POLL_SECONDS))
 
-    def _failure_path(self, key):
+    def _failure_path(self, key: str) -> str:
         return os.path.join(self.directory, key + ".failed")
 
-    def _remember_failure(self, key, client_secret, err):
+    def _remember_failure(self, key: str, client_secret: str, err: CentralError) -> None:
         """Keep a failed mint's cause for FAILURE_MEMORY_SECONDS (no secret in it: messages are redacted)."""
         record = {"version": _CACHE_VERSION, "until": self.clock.time() + FAILURE_MEMORY_SECONDS,
                   "secret_hash": self.secret_hash(client_secret, key), "message": err.message,
@@ -239,7 +241,7 @@ class TokenCache:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
 
-    def _remembered_failure(self, key, client_secret):
+    def _remembered_failure(self, key: str, client_secret: str) -> Optional[CentralError]:
         """The CentralError of a recent failed mint with the same credentials, or None."""
         try:
             with open(self._failure_path(key), "r", encoding="utf-8") as handle:
@@ -257,11 +259,12 @@ class TokenCache:
                            error_code=record.get("error_code"), path=record.get("path"), method="POST")
         return err
 
-    def _forget_failure(self, key):
+    def _forget_failure(self, key: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(self._failure_path(key))
 
-    def get_or_mint(self, token_url, client_id, client_secret, mint, deadline=None):
+    def get_or_mint(self, token_url: str, client_id: Optional[str], client_secret: str,
+                    mint: Callable[[], Tuple[str, float]], deadline: Optional[float] = None) -> Tuple[str, float, bool]:
         """``(access_token, refresh_at, minted)``; ``mint()`` returns ``(access_token, expires_in)``.
 
         ``refresh_at`` is the wall-clock time after which the token should not be used any more.
@@ -270,6 +273,7 @@ class TokenCache:
         with the same credentials in that time fails at once with the same cause.
         """
         key = self.key(token_url, client_id)
+        entry: Optional[Dict[str, Any]]
         if not self.enabled or not self._usable_dir():
             entry = self._mint_entry(mint, token_url, client_id, client_secret, key)
             return entry["access_token"], _refresh_at(entry["minted_at"], entry["expires_at"]), True
@@ -296,7 +300,8 @@ class TokenCache:
                     minted = True
         return entry["access_token"], _refresh_at(entry["minted_at"], entry["expires_at"]), minted
 
-    def _mint_entry(self, mint, token_url, client_id, client_secret, key):
+    def _mint_entry(self, mint: Callable[[], Tuple[str, float]], token_url: str, client_id: Optional[str],
+                    client_secret: str, key: str) -> Dict[str, Any]:
         token, expires_in = mint()
         minted_at = self.clock.time()
         return {
@@ -309,7 +314,7 @@ class TokenCache:
             "secret_hash": self.secret_hash(client_secret, key),
         }
 
-    def invalidate(self, token_url, client_id, failed_token):
+    def invalidate(self, token_url: str, client_id: Optional[str], failed_token: Optional[str]) -> bool:
         """Remove the entry after a 401, but only if it still holds ``failed_token``; True when removed."""
         if not self.enabled or not self._usable_dir():
             return False
@@ -322,7 +327,7 @@ class TokenCache:
         return False
 
 
-def _token_error(status, body, token_url):
+def _token_error(status: int, body: Any, token_url: str) -> CentralError:
     """The CentralError for a non-2xx answer of the token endpoint."""
     what = what_failed("POST", token_url)
     if status not in (400, 401, 404):
@@ -344,7 +349,7 @@ def _token_error(status, body, token_url):
                               path=token_url, method="POST")
 
 
-def _parse_token_answer(body, token_url):
+def _parse_token_answer(body: Any, token_url: str) -> Tuple[str, float]:
     """``(access_token, expires_in)`` from a 2xx token answer; never quotes the body (it may hold a token)."""
     data, text = parse_body(body)
     token = data.get("access_token") if data is not None else None
@@ -358,7 +363,8 @@ def _parse_token_answer(body, token_url):
         raise CentralError.build(what_failed("POST", token_url), why, None,
                                  "check that token_url is the OAuth token endpoint", path=token_url, method="POST")
     try:
-        expires_in = float(data.get("expires_in"))
+        # data is a dict once a token was found; float(None) raises the TypeError caught below.
+        expires_in = float(data.get("expires_in"))  # type: ignore[union-attr, arg-type]
     except (TypeError, ValueError):
         expires_in = DEFAULT_EXPIRES_IN
     if not expires_in > 0:
@@ -380,10 +386,12 @@ class TokenProvider:
     returns a 2xx response, raising the :class:`CentralError` that ``error_for(status, body)`` builds otherwise.
     """
 
-    def __init__(self, access_token=None, client_id=None, client_secret=None, token_url=DEFAULT_TOKEN_URL,
-                 send=None, cache=None, clock=SYSTEM_CLOCK):
+    def __init__(self, access_token: Optional[str] = None, client_id: Optional[str] = None,
+                 client_secret: Optional[str] = None, token_url: str = DEFAULT_TOKEN_URL,
+                 send: Optional[Callable[..., Any]] = None, cache: Optional[TokenCache] = None,
+                 clock: Clock = SYSTEM_CLOCK) -> None:
         if access_token:
-            self._static = access_token
+            self._static: Optional[str] = access_token
         elif client_id and client_secret:
             self._static = None
             if send is None:
@@ -399,37 +407,37 @@ class TokenProvider:
         self._send = send
         self._cache = cache
         self._clock = clock
-        self._token = None
+        self._token: Optional[str] = None
         self._refresh_at = 0.0
-        self._issued = []
+        self._issued: List[str] = []
         self.minted = 0
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "TokenProvider(mode=%r, token_url=%r, client_id=%r)" % (
             "access_token" if self._static else "client_credentials", self.token_url, self.client_id)
 
     @property
-    def can_refresh(self):
+    def can_refresh(self) -> bool:
         """True when a rejected token can be replaced by minting a new one."""
         return self._static is None
 
     @property
-    def warnings(self):
+    def warnings(self) -> List[str]:
         return list(self._cache.warnings) if self._cache is not None else []
 
-    def token(self, deadline=None):
+    def token(self, deadline: Optional[float] = None) -> str:
         """The token to send now, minting one if needed (``deadline`` bounds the token request's retries)."""
         if self._static:
             return self._static
         if self._token is not None and self._clock.time() < self._refresh_at:
             return self._token
 
-        def mint():
+        def mint() -> Tuple[str, float]:
             return self._mint(deadline)
 
         if self._cache is not None:
             self._token, self._refresh_at, _minted = self._cache.get_or_mint(
-                self.token_url, self.client_id, self._client_secret, mint, deadline)
+                self.token_url, self.client_id, self._client_secret, mint, deadline)  # type: ignore[arg-type]
         else:
             token, expires_in = mint()
             now = self._clock.time()
@@ -438,11 +446,11 @@ class TokenProvider:
             self._issued.append(self._token)
         return self._token
 
-    def secrets(self):
+    def secrets(self) -> List[str]:
         """Strings that must never appear in a message: the access token(s) and the client secret."""
         return [value for value in [self._static, self._client_secret] + self._issued if value]
 
-    def invalidate(self, failed_token):
+    def invalidate(self, failed_token: Optional[str]) -> bool:
         """Forget ``failed_token`` after a 401; True when a new token can be minted and the request retried."""
         if self._static:
             return False
@@ -453,15 +461,15 @@ class TokenProvider:
             self._cache.invalidate(self.token_url, self.client_id, failed_token)
         return True
 
-    def _mint(self, deadline):
+    def _mint(self, deadline: Optional[float]) -> Tuple[str, float]:
         data = {"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self._client_secret}
         token_url = self.token_url
 
-        def error_for(status, body):
+        def error_for(status: int, body: Any) -> CentralError:
             return _token_error(status, body, token_url)
 
         try:
-            response = self._send("POST", token_url, data, deadline, error_for)
+            response = self._send("POST", token_url, data, deadline, error_for)  # type: ignore[misc]
             token, expires_in = _parse_token_answer(response.content, token_url)
         except CentralError as err:
             # Whatever went wrong, no token means no test: the cause is reported as auth, naming the token URL.
@@ -470,7 +478,7 @@ class TokenProvider:
         return token, expires_in
 
 
-def proxy_settings(environ=None):
+def proxy_settings(environ: Optional[Mapping[str, str]] = None) -> str:
     """``"HTTPS_PROXY=http://proxy:3128, NO_PROXY=.example.net"`` (user info removed), or ``"none"``."""
     env = os.environ if environ is None else environ
     shown = []
@@ -482,7 +490,7 @@ def proxy_settings(environ=None):
     return ", ".join(shown) or "none"
 
 
-def token_failure(err, token_url, environ=None):
+def token_failure(err: CentralError, token_url: str, environ: Optional[Mapping[str, str]] = None) -> CentralError:
     """``err`` (from the token request) as an ``auth`` error naming the token URL, and the proxy variables for a
     connection failure (not for a certificate problem, whose advice stays)."""
     if err.status is None and err.error_type != "auth" and err.hint != TLS_HINT:

@@ -14,17 +14,19 @@ import ipaddress
 import json
 import math
 import os
+import random
 import re
 import socket
 import ssl
 import warnings
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 try:
     import requests
     from requests import exceptions as requests_exceptions
     HAS_REQUESTS = True
-    _REQUEST_ERRORS = (requests_exceptions.RequestException,)
+    _REQUEST_ERRORS: Tuple[Type[BaseException], ...] = (requests_exceptions.RequestException,)
 except ImportError:
     HAS_REQUESTS = False
     _REQUEST_ERRORS = ()
@@ -33,6 +35,7 @@ from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VER
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._auth import (
     DEFAULT_TOKEN_URL,
+    TokenCache,
     TokenProvider,
 )
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import (
@@ -51,7 +54,7 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.cent
     retry_delay_from_headers,
 )
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._text import one_line
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK, Clock
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._rfc3339 import format_rfc3339
 
 __all__ = ["COLLECTION_VERSION", "DEFAULT_TOKEN_URL", "API_VERSIONS", "USER_AGENT", "HAS_REQUESTS", "CentralClient",
@@ -71,7 +74,7 @@ _BASE_URL_EXAMPLE = "https://us1.api.central.arubanetworks.com"
 _UNSENT, _MAYBE_SENT, _TLS_VERIFY, _FATAL = "unsent", "maybe_sent", "tls_verify", "fatal"
 
 
-def _is_loopback(host):
+def _is_loopback(host: Optional[str]) -> bool:
     host = (host or "").rstrip(".").lower()
     if host == "localhost":
         return True
@@ -81,19 +84,21 @@ def _is_loopback(host):
         return False
 
 
-def _has_valid_port(parts):
+def _has_valid_port(parts: SplitResult) -> bool:
     try:
         return parts.port is None or parts.port > 0
     except ValueError:  # not a number or out of range
         return False
 
 
-def _retries_text(count):
+def _retries_text(count: int) -> str:
     return "1 retry" if count == 1 else "%d retries" % count
 
 
-def _exception_chain(exc):
+def _exception_chain(exc: BaseException) -> List[BaseException]:
     """``exc`` and every exception it wraps (``reason`` of urllib3 errors, ``args``, causes and contexts)."""
+    seen: List[BaseException]
+    stack: List[Optional[BaseException]]
     seen, stack = [], [exc]
     while stack:
         current = stack.pop()
@@ -106,7 +111,7 @@ def _exception_chain(exc):
     return seen
 
 
-def _ssl_reason(chain):
+def _ssl_reason(chain: List[BaseException]) -> str:
     for item in chain:
         if isinstance(item, ssl.SSLError):
             text = getattr(item, "verify_message", None) or (item.args[1] if len(item.args) > 1 else item)
@@ -114,7 +119,7 @@ def _ssl_reason(chain):
     return one_line(chain[0])[:120]
 
 
-def classify_transport_error(exc):
+def classify_transport_error(exc: BaseException) -> Tuple[str, str]:
     """``(kind, reason)`` for an exception raised by ``requests`` (kinds: unsent, maybe_sent, tls_verify, fatal)."""
     chain = _exception_chain(exc)
     names = {type(item).__name__ for item in chain}
@@ -147,7 +152,7 @@ def classify_transport_error(exc):
 _UNSAFE_TOKEN = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
-def safe_segment(value):
+def safe_segment(value: Any) -> str:
     """``value`` if it can be one path segment of a Central URL (serial numbers, task ids), else a CentralError."""
     text = value if isinstance(value, str) else None
     if text is None or not _SEGMENT_RE.fullmatch(text) or text in (".", ".."):
@@ -195,10 +200,12 @@ class CentralClient:
     token) and tokens minted.
     """
 
-    def __init__(self, base_url, access_token=None, client_id=None, client_secret=None,
-                 token_url=DEFAULT_TOKEN_URL, api_version="v1", validate_certs=True, ca_path=None,
-                 request_timeout=30, max_retries=5, clock=SYSTEM_CLOCK, session=None, token_cache=None,
-                 rng=None, allow_http=False):
+    def __init__(self, base_url: str, access_token: Optional[str] = None, client_id: Optional[str] = None,
+                 client_secret: Optional[str] = None, token_url: str = DEFAULT_TOKEN_URL, api_version: str = "v1",
+                 validate_certs: bool = True, ca_path: Optional[str] = None, request_timeout: float = 30,
+                 max_retries: int = 5, clock: Clock = SYSTEM_CLOCK, session: Any = None,
+                 token_cache: Optional[TokenCache] = None, rng: Optional[random.Random] = None,
+                 allow_http: bool = False) -> None:
         if api_version not in API_VERSIONS:
             raise ValueError("api_version %r is not supported - use one of %s" % (api_version, ", ".join(API_VERSIONS)))
         try:
@@ -217,7 +224,7 @@ class CentralClient:
         if ca_path and validate_certs and not os.path.isfile(ca_path):
             raise CentralError.build("connecting to Central failed", "ca_path %s is not a file" % ca_path, None,
                                      "point ca_path at a PEM bundle of the CA certificates to trust")
-        self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        self.verify: Union[str, bool] = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         if not access_token and client_id and client_secret:
             token_url = self._checked_url(token_url, "token_url")
         self._auth = TokenProvider(access_token=access_token, client_id=client_id, client_secret=client_secret,
@@ -236,27 +243,27 @@ class CentralClient:
         self._requests = 0
         self._retries = 0
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "CentralClient(base_url=%r, api_version=%r, auth=%r)" % (
             self.base_url, self.api_version, "client_credentials" if self._auth.can_refresh else "access_token")
 
-    def __enter__(self):
+    def __enter__(self) -> "CentralClient":
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: Any) -> None:
         self.close()
 
-    def close(self):
+    def close(self) -> None:
         """Close the HTTP session if this client created it."""
         if self._own_session:
             self._session.close()
 
     @property
-    def stats(self):
+    def stats(self) -> Dict[str, int]:
         return {"requests": self._requests, "retries": self._retries, "tokens_minted": self._auth.minted}
 
     @property
-    def tls_warning(self):
+    def tls_warning(self) -> Optional[str]:
         """A one-line warning when certificates are not checked, else None."""
         if self.verify is not False:
             return None
@@ -264,11 +271,11 @@ class CentralClient:
                 "use it only in a lab, or set ca_path to your CA bundle" % urlsplit(self.base_url).netloc)
 
     @property
-    def warnings(self):
+    def warnings(self) -> List[str]:
         """Problems worth telling the user that did not fail the call (e.g. an unusable token cache)."""
         return self._auth.warnings
 
-    def _checked_url(self, url, option):
+    def _checked_url(self, url: Optional[str], option: str) -> str:
         parts = urlsplit(str(url or "").strip())
         if not _has_valid_port(parts):
             raise CentralError.build("connecting to Central failed", "%s %s has an invalid port" % (option, clean_path(url)),
@@ -292,14 +299,15 @@ class CentralClient:
 
     # ---- paths -------------------------------------------------------------------------------------------------
 
-    def monitoring_path(self, *parts):
+    def monitoring_path(self, *parts: str) -> str:
         """``/network-monitoring/<api_version>/<parts...>`` (e.g. ``monitoring_path("gateways")``)."""
         segments = [safe_segment(item) for item in parts]
         return "/".join(["/network-monitoring", self.api_version] + segments)
 
     # ---- requests ----------------------------------------------------------------------------------------------
 
-    def get(self, path, params=None, deadline=None, classify=None):
+    def get(self, path: str, params: Optional[Dict[str, Any]] = None, deadline: Optional[float] = None,
+            classify: Optional[Callable[[int, Optional[str], Optional[str]], Optional[str]]] = None) -> Any:
         """GET ``path`` (relative to base_url) and return the parsed JSON answer; retried as described above.
 
         ``classify(status, error_code, api_message)`` lets the caller's API decide the ``error_type`` of an error
@@ -307,7 +315,8 @@ class CentralClient:
         """
         return self._call("GET", path, deadline, classify, params=params)
 
-    def post(self, path, json=None, deadline=None, classify=None):
+    def post(self, path: str, json: Any = None, deadline: Optional[float] = None,
+             classify: Optional[Callable[[int, Optional[str], Optional[str]], Optional[str]]] = None) -> Any:
         """POST ``json`` to ``path`` and return the parsed JSON answer; retried only when that is safe.
 
         When the request may have reached Central without a usable answer coming back (connection lost after
@@ -320,27 +329,29 @@ class CentralClient:
                 err.may_have_run = True
             raise
 
-    def token(self, deadline=None):
+    def token(self, deadline: Optional[float] = None) -> None:
         """Make sure a token is at hand (minting one with client credentials if needed); raises ``auth`` errors."""
         try:
             self._auth.token(deadline)
         except CentralError as err:
             raise err.redact(self._auth.secrets())
 
-    def _call(self, method, path, deadline, classify, **kwargs):
+    def _call(self, method: str, path: str, deadline: Optional[float], classify: Optional[Callable[[int, Optional[str], Optional[str]], Optional[str]]],
+              **kwargs: Any) -> Any:
         try:
             response = self._authorized(method, path, deadline, classify, **kwargs)
             return self._parse(response, method, path)
         except CentralError as err:
             raise err.redact(self._auth.secrets())
 
-    def _authorized(self, method, path, deadline, classify, **kwargs):
+    def _authorized(self, method: str, path: str, deadline: Optional[float], classify: Optional[Callable[[int, Optional[str], Optional[str]], Optional[str]]],
+                    **kwargs: Any) -> Any:
         if not isinstance(path, str) or not path.startswith("/") or "//" in path:
             raise ValueError("path must be an absolute path below base_url, such as /network-monitoring/v1/gateways, got %r"
                              % (path,))
         url = self.base_url + path
 
-        def error_for(status, body):
+        def error_for(status: int, body: Any) -> CentralError:
             return error_from_response(status, body, path, self.api_version, method, classify)
 
         token = self._auth.token(deadline)
@@ -363,13 +374,14 @@ class CentralClient:
                                   "API client's workspace")
             raise
 
-    def _send_token_request(self, method, url, data, deadline, error_for):
+    def _send_token_request(self, method: str, url: str, data: Dict[str, Any], deadline: Optional[float],
+                            error_for: Callable[[int, Any], CentralError]) -> Any:
         # Minting twice is harmless, so the token request is retried like a GET.
         return self._perform(method, url, url, deadline, error_for, idempotent=True, data=data,
                              headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
 
     @staticmethod
-    def _headers(token):
+    def _headers(token: Any) -> Dict[str, str]:
         if not isinstance(token, str) or _UNSAFE_TOKEN.search(token):
             # requests would refuse the header and quote the token, escaped, in its error: refuse it here, unquoted.
             raise CentralError.build("connecting to Central failed",
@@ -377,7 +389,7 @@ class CentralClient:
                                      "pass access_token alone, without line breaks or spaces", error_type="auth")
         return {"User-Agent": USER_AGENT, "Accept": "application/json", "Authorization": "Bearer %s" % token}
 
-    def _request_timeout(self, deadline, method, path):
+    def _request_timeout(self, deadline: Optional[float], method: str, path: str) -> Tuple[float, bool]:
         """``(timeout, capped_by_deadline)`` for the next request; raises once the deadline has passed."""
         if deadline is None:
             return self.request_timeout, False
@@ -389,7 +401,7 @@ class CentralClient:
             return left, True
         return self.request_timeout, False
 
-    def _send(self, method, url, timeout, **kwargs):
+    def _send(self, method: str, url: str, timeout: float, **kwargs: Any) -> Any:
         self._requests += 1
         with warnings.catch_warnings():
             if self.verify is False:
@@ -397,7 +409,8 @@ class CentralClient:
                 warnings.filterwarnings("ignore", message="Unverified HTTPS request")
             return self._session.request(method, url, timeout=timeout, verify=self.verify, **kwargs)
 
-    def _transport_error(self, exc, method, url, path, capped):
+    def _transport_error(self, exc: BaseException, method: str, url: str, path: str,
+                         capped: bool) -> Tuple[str, CentralError]:
         kind, reason = classify_transport_error(exc)
         what = what_failed(method, path)
         host = urlsplit(url).netloc.rpartition("@")[2]
@@ -419,7 +432,8 @@ class CentralClient:
         return kind, CentralError.build(what, "the request could not be sent: %s" % reason, None,
                                         "check base_url", path=path, method=method)
 
-    def _perform(self, method, url, path, deadline, error_for, idempotent=None, **kwargs):
+    def _perform(self, method: str, url: str, path: str, deadline: Optional[float],
+                 error_for: Callable[[int, Any], CentralError], idempotent: Optional[bool] = None, **kwargs: Any) -> Any:
         """Send until a 2xx answer (returned) or a final failure (raised), sleeping between retries."""
         if idempotent is None:
             idempotent = method == "GET"
@@ -461,8 +475,9 @@ class CentralClient:
             self._retries += 1
 
     @staticmethod
-    def _wait_too_long_error(err, left):
-        when = "at %s (in %.0f s)" % (format_rfc3339(err.retry_at), err.retry_after)
+    def _wait_too_long_error(err: CentralError, left: Optional[float]) -> CentralError:
+        # Called only for an error whose retry_after (and so retry_at) is set.
+        when = "at %s (in %.0f s)" % (format_rfc3339(err.retry_at), err.retry_after)  # type: ignore[arg-type, str-format]
         if left is None:
             note = "; Central accepts requests again only %s" % when
         else:
@@ -472,7 +487,7 @@ class CentralClient:
         return err.annotate(note, hint=hint)
 
     @staticmethod
-    def _deadline_error(err, retries, method, path):
+    def _deadline_error(err: CentralError, retries: int, method: str, path: str) -> CentralError:
         last = err.why or err.message
         if err.detail:
             last = "%s (%s)" % (last, err.detail)
@@ -481,7 +496,7 @@ class CentralClient:
                                   status=err.status, error_code=err.error_code, api_message=err.api_message,
                                   path=path, method=method)
 
-    def _parse(self, response, method, path):
+    def _parse(self, response: Any, method: str, path: str) -> Any:
         content = response.content or b""
         if not content.strip():
             return {}

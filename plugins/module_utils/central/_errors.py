@@ -12,6 +12,7 @@
 
 import json
 import re
+from typing import Any, Callable, Dict, Iterable, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._text import one_line, quote
@@ -76,7 +77,7 @@ _SCRIPT_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTA
 _TAG_RE = re.compile(r"<[^>]*>")
 
 
-def clean_path(path):
+def clean_path(path: Any) -> str:
     """The path to show in a message: no query string (it may carry secrets), no fragment, no user info."""
     if not path:
         return "?"
@@ -85,7 +86,7 @@ def clean_path(path):
     return one_line(urlunsplit((parts.scheme, netloc, parts.path, "", ""))) or "/"
 
 
-def format_message(what, why, detail=None, hint=None):
+def format_message(what: str, why: str, detail: Optional[str] = None, hint: Optional[str] = None) -> str:
     """``"<what failed>: <why> (<detail>) - <what to do>"`` on one line."""
     text = "%s: %s" % (what, why)
     if detail:
@@ -95,14 +96,14 @@ def format_message(what, why, detail=None, hint=None):
     return one_line(text)
 
 
-def what_failed(method, path):
+def what_failed(method: Optional[str], path: Any) -> str:
     """``"GET /network-troubleshooting/v1/gateways/X/iperf failed"`` without any query string."""
     if method:
         return "%s %s failed" % (str(method).upper(), clean_path(path))
     return "request to %s failed" % clean_path(path)
 
 
-def http_detail(status, error_code=None, api_message=None):
+def http_detail(status: Optional[int], error_code: Optional[str] = None, api_message: Optional[str] = None) -> str:
     """``"HTTP 404 HPE_GL_ERROR_NOT_FOUND: Device not found: X"``."""
     detail = "HTTP %s" % status
     if error_code:
@@ -121,8 +122,15 @@ class CentralError(Exception):
     something (a POST) may have reached Central although no usable answer came back.
     """
 
-    def __init__(self, message, error_type="api_error", status=None, error_code=None,
-                 api_message=None, path=None, method=None, retry_after=None):
+    retry_at: Optional[float]
+    what: Optional[str]
+    why: Optional[str]
+    detail: Optional[str]
+    hint: Optional[str]
+
+    def __init__(self, message: str, error_type: str = "api_error", status: Optional[int] = None,
+                 error_code: Optional[str] = None, api_message: Optional[str] = None, path: Optional[str] = None,
+                 method: Optional[str] = None, retry_after: Optional[float] = None) -> None:
         if error_type not in ERROR_TYPES:
             raise ValueError("error_type %r is not one of %s" % (error_type, ", ".join(ERROR_TYPES)))
         self.message = one_line(message)
@@ -139,13 +147,14 @@ class CentralError(Exception):
         self.what = self.why = self.detail = self.hint = None
 
     @classmethod
-    def build(cls, what, why, detail=None, hint=None, **kwargs):
+    def build(cls, what: str, why: str, detail: Optional[str] = None, hint: Optional[str] = None,
+              **kwargs: Any) -> "CentralError":
         """A CentralError whose message is ``format_message(what, why, detail, hint)``; the parts stay editable."""
         err = cls(format_message(what, why, detail, hint), **kwargs)
         err.what, err.why, err.detail, err.hint = what, why, detail, hint
         return err
 
-    def annotate(self, note=None, hint=None):
+    def annotate(self, note: Optional[str] = None, hint: Optional[str] = None) -> "CentralError":
         """Append ``note`` to the reason and/or replace the advice; returns ``self``."""
         if self.what is None:
             self.message = one_line("%s%s%s" % (self.message, note or "", " - %s" % hint if hint else ""))
@@ -156,7 +165,7 @@ class CentralError(Exception):
         self.args = (self.message,)
         return self
 
-    def reclassify(self, error_type, why=None, hint=None):
+    def reclassify(self, error_type: str, why: Optional[str] = None, hint: Optional[str] = None) -> "CentralError":
         """Give the error another ``error_type`` (and, when given, another reason and advice); returns ``self``."""
         if error_type not in ERROR_TYPES:
             raise ValueError("error_type %r is not one of %s" % (error_type, ", ".join(ERROR_TYPES)))
@@ -164,17 +173,18 @@ class CentralError(Exception):
         if self.what is not None and (why or hint):
             self.why = why or self.why
             self.hint = hint or self.hint
-            self.message = format_message(self.what, self.why, self.detail, self.hint)
+            # A built error (``what`` set) always has its ``why``.
+            self.message = format_message(self.what, self.why, self.detail, self.hint)  # type: ignore[arg-type]
             self.args = (self.message,)
         return self
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "CentralError(error_type=%r, status=%r, message=%r)" % (self.error_type, self.status, self.message)
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         """The error for a module result; carries no secret (the path has no query string)."""
         return {
             "error_type": self.error_type,
@@ -184,7 +194,7 @@ class CentralError(Exception):
             "path": self.path,
         }
 
-    def redact(self, secrets):
+    def redact(self, secrets: Iterable[str]) -> "CentralError":
         """Replace each non-empty string of ``secrets`` by ``********`` in the message; returns ``self``."""
         for secret in secrets:
             if secret and len(secret) >= 4:
@@ -196,13 +206,13 @@ class CentralError(Exception):
         return self
 
 
-def _decode(body):
+def _decode(body: Any) -> Any:
     if isinstance(body, (bytes, bytearray)):
         return bytes(body).decode("utf-8", errors="replace")
     return body
 
 
-def parse_body(body):
+def parse_body(body: Any) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
     """``(dict_or_None, text_or_None)``: the JSON object of an answer, else its text."""
     body = _decode(body)
     if isinstance(body, dict):
@@ -220,7 +230,7 @@ def parse_body(body):
     return None, body
 
 
-def describe_text_body(text):
+def describe_text_body(text: Optional[str]) -> str:
     """``'an HTML page (probably from a proxy or load balancer): "502 Bad Gateway nginx"'`` and the like."""
     if text is None or not text.strip():
         return "an empty body"
@@ -230,7 +240,7 @@ def describe_text_body(text):
     return "a body that is not JSON: %s" % quote(text)
 
 
-def _classify(status, code, api_message):
+def _classify(status: int, code: Optional[str], api_message: Optional[str]) -> Optional[str]:
     code_upper = (code or "").upper()
     for fragment, error_type in _CODE_TYPES:
         if fragment in code_upper:
@@ -246,7 +256,7 @@ def _classify(status, code, api_message):
     return _STATUS_TYPES.get(status, "api_error")
 
 
-def _api_error_why_hint(status, api_version):
+def _api_error_why_hint(status: Optional[int], api_version: Optional[str]) -> Tuple[str, str]:
     if status == 400:
         return "Central rejected the request", BAD_REQUEST_HINT
     if status == 404:
@@ -261,7 +271,9 @@ def _api_error_why_hint(status, api_version):
     return "unexpected answer from Central", URL_HINT % (api_version or "v1")
 
 
-def error_from_response(status, body, path, api_version=None, method=None, classify=None):
+def error_from_response(status: int, body: Any, path: Optional[str], api_version: Optional[str] = None,
+                        method: Optional[str] = None,
+                        classify: Optional[Callable[[int, Optional[str], Optional[str]], Optional[str]]] = None) -> CentralError:
     """Turn a non-2xx answer from Central into a :class:`CentralError`.
 
     ``body`` is the answer's text, bytes or already parsed JSON. Central's errors look like

@@ -13,7 +13,12 @@
 :func:`normalize_gateway` gives both one snake_case shape.
 """
 
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set
+
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
+
+if TYPE_CHECKING:
+    from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._client import CentralClient
 
 MAX_FILTER_LENGTH = 256
 MAX_PAGE_SIZE = 100
@@ -57,7 +62,7 @@ class GatewayQueryError(ValueError):
     """A gateway query that cannot be sent as given; ``str(err)`` is one line saying what to change."""
 
 
-def _values(value, what):
+def _values(value: Any, what: str) -> List[str]:
     """Turn a string or a list of scalars into a list of unique, stripped strings (order kept)."""
     if value is None:
         return []
@@ -65,7 +70,7 @@ def _values(value, what):
         candidates = list(value)
     else:
         candidates = [value]
-    result = []
+    result: List[str] = []
     for candidate in candidates:
         if isinstance(candidate, bool) or not isinstance(candidate, (str, int)):
             raise GatewayQueryError(
@@ -81,12 +86,12 @@ def _values(value, what):
     return result
 
 
-def _quote(text):
+def _quote(text: str) -> str:
     """Quote one filter value; a single quote inside is doubled, as OData escapes it."""
     return "'%s'" % text.replace("'", "''")
 
 
-def _status_value(text, api_version):
+def _status_value(text: str, api_version: str) -> str:
     word = _STATUS_WORDS.get(text.lower())
     if word is None:
         raise GatewayQueryError(
@@ -94,13 +99,14 @@ def _status_value(text, api_version):
     return word.upper() if api_version == "v1alpha1" else word
 
 
-def _clause(field, values):
+def _clause(field: str, values: List[str]) -> str:
     if len(values) == 1:
         return "%s eq %s" % (field, _quote(values[0]))
     return "%s in (%s)" % (field, ", ".join(_quote(value) for value in values))
 
 
-def build_filter(sites=None, statuses=None, models=None, serial_numbers=None, raw=None, api_version="v1"):
+def build_filter(sites: Any = None, statuses: Any = None, models: Any = None, serial_numbers: Any = None,
+                 raw: Any = None, api_version: str = "v1") -> Optional[str]:
     """Return the ``filter`` query value for the gateway list, or ``None`` when nothing is filtered.
 
     Each argument is a string or a list of strings; one value becomes ``field eq 'x'``, several become
@@ -132,7 +138,7 @@ def build_filter(sites=None, statuses=None, models=None, serial_numbers=None, ra
     return result
 
 
-def _page_items(body, path):
+def _page_items(body: Any, path: str) -> List[Dict[str, Any]]:
     items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise CentralError(
@@ -142,7 +148,8 @@ def _page_items(body, path):
     return items
 
 
-def list_gateways(client, filter=None, limit=MAX_PAGE_SIZE, deadline=None, max_pages=DEFAULT_MAX_PAGES):
+def list_gateways(client: "CentralClient", filter: Optional[str] = None, limit: int = MAX_PAGE_SIZE,
+                  deadline: Optional[float] = None, max_pages: int = DEFAULT_MAX_PAGES) -> List[Dict[str, Any]]:
     """Return every gateway item (as the API sends it) matching ``filter``, following ``next`` to the end.
 
     Stops when Central sends no ``next`` cursor, an empty page, or once it has sent the ``total`` it announced.
@@ -152,11 +159,11 @@ def list_gateways(client, filter=None, limit=MAX_PAGE_SIZE, deadline=None, max_p
         raise GatewayQueryError("Invalid page size %r for the gateway list: use a number from 1 to %d"
                                 % (limit, MAX_PAGE_SIZE))
     path = client.monitoring_path("gateways")
-    params = {"limit": limit}
+    params: Dict[str, Any] = {"limit": limit}
     if filter:
         params["filter"] = filter
-    items = []
-    seen = set()
+    items: List[Dict[str, Any]] = []
+    seen: Set[str] = set()
     pages = 0
     while True:
         body = client.get(path, params=dict(params), deadline=deadline)
@@ -184,7 +191,7 @@ def list_gateways(client, filter=None, limit=MAX_PAGE_SIZE, deadline=None, max_p
         params["next"] = cursor
 
 
-def normalize_status(value):
+def normalize_status(value: Any) -> Optional[str]:
     """``Online``/``ONLINE``/``online`` -> ``Online``, the same for ``Offline``; other values are kept as sent."""
     if value is None:
         return None
@@ -194,13 +201,13 @@ def normalize_status(value):
     return _STATUS_WORDS.get(text.lower(), text)
 
 
-def normalize_gateway(item):
+def normalize_gateway(item: Dict[str, Any]) -> Dict[str, Any]:
     """Return one gateway in the collection's snake_case shape, whichever API version sent it.
 
     Every key of :data:`NORMALISED_FIELDS` is present; a value the API did not send (or sent empty) is ``None``.
     The API's own object is not kept, so that inventory host variables stay small.
     """
-    result = {}
+    result: Dict[str, Any] = {}
     for name, keys in _FIELDS:
         value = None
         for key in keys:
@@ -214,10 +221,11 @@ def normalize_gateway(item):
     return result
 
 
-def fetch_gateways(client, filter=None, limit=MAX_PAGE_SIZE, deadline=None):
+def fetch_gateways(client: "CentralClient", filter: Optional[str] = None, limit: int = MAX_PAGE_SIZE,
+                   deadline: Optional[float] = None) -> List[Dict[str, Any]]:
     """List and normalize gateways; a gateway sent twice (the list changed while paging) is kept once."""
-    gateways = []
-    seen = set()
+    gateways: List[Dict[str, Any]] = []
+    seen: Set[Any] = set()
     for item in list_gateways(client, filter=filter, limit=limit, deadline=deadline):
         gateway = normalize_gateway(item)
         serial = gateway["serial_number"]

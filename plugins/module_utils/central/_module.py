@@ -12,31 +12,57 @@ without secrets). Warnings about what did not fail the call (``validate_certs=fa
 given once, on success and on failure alike.
 """
 
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple
+
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
 
+if TYPE_CHECKING:
+    from ansible.module_utils.basic import AnsibleModule
+    from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._client import CentralClient
 
-def warn_client(module, client):
-    """Give each warning of ``client`` (TLS not checked, token cache not usable) once."""
+
+def client_warnings(client: Optional["CentralClient"]) -> List[str]:
+    """What did not fail the call but the user should know: TLS not checked, token cache not usable."""
     if client is None:
-        return
-    for warning in ([client.tls_warning] if client.tls_warning else []) + list(client.warnings):
-        if warning not in getattr(module, "_aruba_central_warned", ()):
+        return []
+    return ([client.tls_warning] if client.tls_warning else []) + list(client.warnings)
+
+
+def warn(module: "AnsibleModule", warnings: Iterable[str]) -> None:
+    """Give each warning once per module run."""
+    given = getattr(module, "_aruba_central_warned", ())
+    for warning in warnings:
+        if warning not in given:
             module.warn(warning)
-            module._aruba_central_warned = getattr(module, "_aruba_central_warned", ()) + (warning,)
+            given += (warning,)
+    module._aruba_central_warned = given
 
 
-def fail(module, err, client=None, **result):
-    """Fail the module with ``err`` (a CentralError or a ValueError for bad input) and ``result``."""
-    warn_client(module, client)
-    if isinstance(err, CentralError):
-        result.update(error_type=err.error_type, api_error=err.to_dict())
-    module.fail_json(msg=str(err), **result)
+def warn_client(module: "AnsibleModule", client: Optional["CentralClient"]) -> None:
+    """Give each warning of ``client`` once."""
+    warn(module, client_warnings(client))
 
 
-def done(module, client=None, failure=None, **result):
-    """End the module: ``failure`` is ``(msg, error_type)`` or None; the client's warnings are given first."""
-    warn_client(module, client)
+def answer(module: "AnsibleModule", response: Dict[str, Any], failure: Optional[Tuple[str, Optional[str]]] = None,
+           warnings: Iterable[str] = ()) -> None:
+    """End the module with ``response``: ``failure`` is ``(msg, error_type)`` (``error_type`` None for bad input)."""
+    warn(module, warnings)
     if failure:
         msg, error_type = failure
-        module.fail_json(msg=msg, error_type=error_type, **result)
-    module.exit_json(**result)
+        if error_type:
+            response = dict(response, error_type=error_type)
+        module.fail_json(msg=msg, **response)
+    module.exit_json(**response)
+
+
+def fail(module: "AnsibleModule", err: Exception, client: Optional["CentralClient"] = None, **result: Any) -> None:
+    """Fail the module with ``err`` (a CentralError or a ValueError for bad input) and ``result``."""
+    if isinstance(err, CentralError):
+        result["api_error"] = err.to_dict()
+    answer(module, result, (str(err), getattr(err, "error_type", None)), client_warnings(client))
+
+
+def done(module: "AnsibleModule", client: Optional["CentralClient"] = None,
+         failure: Optional[Tuple[str, Optional[str]]] = None, **result: Any) -> None:
+    """End the module: ``failure`` is ``(msg, error_type)`` or None; the client's warnings are given first."""
+    answer(module, result, failure, client_warnings(client))

@@ -15,7 +15,9 @@ import random
 import re
 from datetime import timezone
 from email.utils import parsedate_to_datetime
+from typing import Any, Dict, Iterator, Optional
 
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import Clock
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._rfc3339 import parse_rfc3339
 
 # The longest wait a server may ask for that is honoured when the caller set no deadline of its own.
@@ -36,7 +38,8 @@ class Backoff:
     (default: a new :class:`random.Random`); tests pass a seeded one.
     """
 
-    def __init__(self, base=1.0, factor=2.0, max_delay=30.0, jitter=True, rng=None):
+    def __init__(self, base: float = 1.0, factor: float = 2.0, max_delay: float = 30.0, jitter: bool = True,
+                 rng: Optional[random.Random] = None) -> None:
         if base < 0 or factor < 1 or max_delay < 0:
             raise ValueError("Backoff needs base >= 0, factor >= 1 and max_delay >= 0, got base=%r factor=%r max_delay=%r"
                              % (base, factor, max_delay))
@@ -46,14 +49,14 @@ class Backoff:
         self.jitter = jitter
         self._rng = rng if rng is not None else random.Random()
 
-    def cap(self, attempt):
+    def cap(self, attempt: int) -> float:
         """The delay for retry ``attempt`` before jitter."""
         try:
             return min(self.max_delay, self.base * self.factor ** max(0, attempt))
         except OverflowError:
             return self.max_delay
 
-    def delay(self, attempt):
+    def delay(self, attempt: int) -> float:
         """Seconds to wait before retry ``attempt`` (0-based)."""
         cap = self.cap(attempt)
         if not self.jitter:
@@ -61,24 +64,24 @@ class Backoff:
         half = cap / 2.0
         return half + self._rng.random() * half
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[float]:
         attempt = 0
         while True:
             yield self.delay(attempt)
             attempt += 1
 
 
-def _lower_headers(headers):
+def _lower_headers(headers: Any) -> Dict[str, Any]:
     if not headers:
         return {}
     items = headers.items() if hasattr(headers, "items") else headers
-    lowered = {}
+    lowered: Dict[str, Any] = {}
     for name, value in items:
         lowered.setdefault(str(name).strip().lower(), value)
     return lowered
 
 
-def _parse_http_date(value):
+def _parse_http_date(value: str) -> Optional[float]:
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -90,14 +93,14 @@ def _parse_http_date(value):
     return moment.timestamp()
 
 
-def _retry_after(value, now):
+def _retry_after(value: str, now: float) -> Optional[float]:
     if _NUMBER_RE.fullmatch(value):
         return float(value)
     moment = _parse_http_date(value)
     return None if moment is None else moment - now
 
 
-def _reset(value, now):
+def _reset(value: str, now: float) -> Optional[float]:
     if _NUMBER_RE.fullmatch(value):
         number = float(value)
         if number >= _EPOCH_MILLIS:
@@ -111,14 +114,14 @@ def _reset(value, now):
     return None if moment is None else moment - now
 
 
-def _remaining_is_positive(value):
+def _remaining_is_positive(value: Any) -> bool:
     try:
         return int(str(value).strip()) > 0
     except ValueError:
         return False
 
 
-def retry_delay_from_headers(headers, clock, include_reset=True):
+def retry_delay_from_headers(headers: Any, clock: Clock, include_reset: bool = True) -> Optional[float]:
     """Seconds the server asks us to wait before retrying (0 or more, not capped), or ``None``.
 
     Header names are matched in any case. ``Retry-After`` wins, as delta-seconds or an HTTP-date. With

@@ -17,12 +17,16 @@ status string or an error code itself.
 """
 
 import re
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._text import one_line, shown
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._client import safe_segment
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._client import CentralClient, safe_segment
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._parser import classify_iperf_error
+
+if TYPE_CHECKING:
+    from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._server_pool import Endpoint
 
 # The statuses Central documents (api.md §2), compared without regard to case.
 RUNNING_STATUSES = ("INITIATED", "RUNNING")
@@ -52,7 +56,7 @@ _BODY_FIELDS = (
 # Identifiers and paths
 
 
-def validate_serial(value):
+def validate_serial(value: Any) -> str:
     """Return ``value`` if it is a gateway serial number, else raise ValueError with a one-line message."""
     if not isinstance(value, str) or not _SERIAL_RE.fullmatch(value):
         raise ValueError("serial number %s is not valid: use 1 to 64 letters, digits, '-' or '_', starting with a "
@@ -60,7 +64,7 @@ def validate_serial(value):
     return value
 
 
-def validate_task_id(value):
+def validate_task_id(value: Any) -> str:
     """Return ``value`` if it is a task id (a UUID, any case), else raise ValueError with a one-line message."""
     if not isinstance(value, str) or not _UUID_RE.fullmatch(value):
         raise ValueError("task id %s is not valid: use the UUID that ends the location Central returned when the "
@@ -68,7 +72,7 @@ def validate_task_id(value):
     return value
 
 
-def parse_location(location):
+def parse_location(location: Any) -> Tuple[str, str]:
     """``(serial_number, task_id)`` from a ``location`` (``.../gateways/<serial>/iperf/async-operations/<task-id>``).
 
     A full URL is accepted too (only its path counts). Raises ValueError with a one-line message.
@@ -83,22 +87,22 @@ def parse_location(location):
     return validate_serial(match.group("serial")), validate_task_id(match.group("task_id"))
 
 
-def _gateway_path(api_version, serial, *parts):
+def _gateway_path(api_version: str, serial: str, *parts: str) -> str:
     segments = [safe_segment(item) for item in (serial,) + parts]
     return "/network-troubleshooting/%s/gateways/%s" % (api_version, "/".join(segments))
 
 
-def iperf_path(api_version, serial):
+def iperf_path(api_version: str, serial: str) -> str:
     """Where a test is started: ``/network-troubleshooting/<v>/gateways/<serial>/iperf``."""
     return _gateway_path(api_version, serial, "iperf")
 
 
-def task_path(api_version, serial, task_id):
+def task_path(api_version: str, serial: str, task_id: str) -> str:
     """One test: ``.../gateways/<serial>/iperf/async-operations/<task-id>``."""
     return _gateway_path(api_version, serial, "iperf", "async-operations", task_id)
 
 
-def list_tasks_path(api_version, serial):
+def list_tasks_path(api_version: str, serial: str) -> str:
     """The gateway's recent operations: ``.../gateways/<serial>/list-tasks`` (v1 only)."""
     return _gateway_path(api_version, serial, "list-tasks")
 
@@ -107,12 +111,12 @@ def list_tasks_path(api_version, serial):
 # Requests
 
 
-def request_body(request, endpoint):
+def request_body(request: Mapping[str, Any], endpoint: "Endpoint") -> Dict[str, Any]:
     """Central's JSON body for a test of ``request`` (snake_case, validated) against ``endpoint``.
 
     ``omit`` 0 and an unset ``vlan_interface`` are left out (Central accepts ``omit`` 1..60 only).
     """
-    body = {"iperfServerAddress": endpoint.host, "port": endpoint.port}
+    body: Dict[str, Any] = {"iperfServerAddress": endpoint.host, "port": endpoint.port}
     for key, field in _BODY_FIELDS:
         value = request.get(key)
         if value is None or (key == "omit" and value == 0):
@@ -125,10 +129,10 @@ def request_body(request, endpoint):
 # Error answers
 
 
-def _error_type_for(operation):
+def _error_type_for(operation: str) -> Callable[[int, Optional[str], Optional[str]], Optional[str]]:
     """``classify`` for the client: what Central's error answers mean for ``operation`` (start, result, list)."""
 
-    def classify(status, code, api_message):
+    def classify(status: int, code: Optional[str], api_message: Optional[str]) -> Optional[str]:
         if status != 404 or not code:
             return None  # the client's own rules (401, 403, 409, 429, 404 without a code, 5xx ...)
         code_upper = code.upper()
@@ -151,7 +155,7 @@ CLASSIFY_RESULT = _error_type_for("result")
 CLASSIFY_LIST = _error_type_for("list")
 
 
-def is_transient(err):
+def is_transient(err: CentralError) -> bool:
     """True when asking again later may give a usable answer (a 5xx, no answer, an unreadable 200)."""
     if err.status is not None:
         return err.status >= 500 or 200 <= err.status < 300
@@ -167,17 +171,17 @@ class Started:
 
     __slots__ = ("task_id", "location", "status", "answer")
 
-    def __init__(self, task_id, location, status, answer):
+    def __init__(self, task_id: str, location: str, status: Optional[str], answer: Dict[str, Any]) -> None:
         self.task_id = task_id
         self.location = location
         self.status = status
         self.answer = answer
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Started(task_id=%r, status=%r)" % (self.task_id, self.status)
 
 
-def read_start_answer(answer, serial_number, path):
+def read_start_answer(answer: Any, serial_number: str, path: str) -> Started:
     """A :class:`Started` from the 202 body; a CentralError (``may_have_run``) when it cannot be followed."""
     location = answer.get("location") if isinstance(answer, dict) else None
     try:
@@ -192,23 +196,23 @@ def read_start_answer(answer, serial_number, path):
         err.may_have_run = True
         raise err from None
     status = answer.get("status") if isinstance(answer.get("status"), str) else None
-    return Started(task_id, location, status, answer)
+    return Started(task_id, location, status, answer)  # type: ignore[arg-type]  # parse_location accepted it
 
 
-def start_test(client, serial_number, body, deadline):
+def start_test(client: CentralClient, serial_number: str, body: Dict[str, Any], deadline: Optional[float]) -> Started:
     """POST one test; returns :class:`Started`. Raises CentralError (``may_have_run`` when the answer was lost)."""
     path = iperf_path(client.api_version, serial_number)
     answer = client.post(path, json=body, deadline=deadline, classify=CLASSIFY_START)
     return read_start_answer(answer, serial_number, path)
 
 
-def get_task(client, serial_number, task_id, deadline):
+def get_task(client: CentralClient, serial_number: str, task_id: str, deadline: Optional[float]) -> Any:
     """The task's current answer (a dict, possibly unreadable: see :func:`task_state`). Raises CentralError."""
     path = task_path(client.api_version, serial_number, task_id)
     return client.get(path, deadline=deadline, classify=CLASSIFY_RESULT)
 
 
-def list_task_ids(client, serial_number, deadline):
+def list_task_ids(client: CentralClient, serial_number: str, deadline: Optional[float]) -> List[str]:
     """Task ids of the gateway's recent iperf tests, newest first (list-tasks). Raises CentralError.
 
     On an API version without list-tasks, raises a CentralError saying so.
@@ -220,7 +224,7 @@ def list_task_ids(client, serial_number, deadline):
             "look the gateway's tests up in Central", method="GET")
     path = list_tasks_path(client.api_version, serial_number)
     answer = client.get(path, deadline=deadline, classify=CLASSIFY_LIST)
-    ids = []
+    ids: List[str] = []
     for group in answer if isinstance(answer, list) else []:
         if not isinstance(group, dict) or str(group.get("testName", "")).lower() != "iperf":
             continue
@@ -238,7 +242,7 @@ def list_task_ids(client, serial_number, deadline):
 # Answers to a poll
 
 
-def task_status(body):
+def task_status(body: Any) -> Optional[str]:
     """Central's status in upper case (``"COMPLETED"``), or None when the answer has none."""
     status = body.get("status") if isinstance(body, dict) else None
     if not isinstance(status, str) or not status.strip():
@@ -246,7 +250,7 @@ def task_status(body):
     return status.strip().upper()
 
 
-def task_state(body):
+def task_state(body: Any) -> str:
     """RUNNING, FINISHED, UNKNOWN (a status this collection does not know) or UNREADABLE (no status at all)."""
     status = task_status(body)
     if status is None:
@@ -258,7 +262,7 @@ def task_state(body):
     return UNKNOWN
 
 
-def fail_reason(body):
+def fail_reason(body: Any) -> Optional[str]:
     """Central's ``failReason`` on one line, or None."""
     reason = body.get("failReason") if isinstance(body, dict) else None
     if not reason:  # None, "" (and the empty list or object a sloppy answer may carry) say "no reason"
@@ -266,7 +270,8 @@ def fail_reason(body):
     return one_line(reason) or None
 
 
-def finished_outcome(body, iperf_error, raw_text, measured):
+def finished_outcome(body: Dict[str, Any], iperf_error: Optional[str], raw_text: Optional[str],
+                     measured: bool) -> Tuple[Optional[str], Optional[str]]:
     """``(error_type, fail_reason)`` of a finished or unknown-status task; ``(None, None)`` for a measurement.
 
     ``iperf_error`` is the iperf3 error line of ``rawOutput`` (or None), ``raw_text`` the raw output when it could

@@ -15,6 +15,7 @@ Entry points: parse_iperf(text) and classify_iperf_error(text). Everything else 
 
 import math
 import re
+from typing import Any, Callable, Dict, List, Match, Optional, Tuple, Union
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._units import (
     to_bits_per_second,
@@ -31,6 +32,8 @@ _ERROR_RE = re.compile(
 )
 _VERSION_RE = re.compile(r"iperf ([0-9]+\.[0-9][0-9A-Za-z.+-]*)")
 _START_RE = re.compile(r"Starting Test: protocol: (\w+), ([0-9]+) streams?,(?:.*?, ([0-9]+) second test)?")
+# Printed by the client in verbose mode (Central's gateways print it): the MSS of its own data socket.
+_MSS_RE = re.compile(r"\bTCP MSS: ([0-9]+)\b")
 _CPU_RE = re.compile(r"CPU Utilization: local/\w+ (" + _NUM + r")%.*?, remote/\w+ (" + _NUM + r")%")
 _SEPARATOR_RE = re.compile(r"(?:- )+-\Z")
 _DATA_RE = re.compile(
@@ -56,20 +59,20 @@ _ROLE_DIRECTION = {"TX-C": "upload", "RX-C": "download"}
 _MAX_DIGITS = 30
 
 
-def _int(text):
+def _int(text: Optional[str]) -> Optional[int]:
     if text is None or len(text) > _MAX_DIGITS:
         return None
     return int(text)
 
 
-def _float(text):
+def _float(text: Optional[str]) -> Optional[float]:
     if text is None or not _NUM_RE.match(text):
         return None
     value = float(text)
     return value if math.isfinite(value) else None
 
 
-def _convert(function, text):
+def _convert(function: Callable[[str], Union[int, float]], text: str) -> Optional[Union[int, float]]:
     try:
         return function(text)
     except ValueError:
@@ -79,22 +82,22 @@ def _convert(function, text):
 class _Series(object):
     """The lines of one stream (or of the [SUM] of several) in one direction of one report."""
 
-    def __init__(self):
-        self.intervals = []
-        self.sender = None
-        self.receiver = None
-        self.spans = {}
-        self.udp_receiver = None
-        self.udp_combined = None
+    def __init__(self) -> None:
+        self.intervals: List[Dict[str, Any]] = []
+        self.sender: Optional[Dict[str, Any]] = None
+        self.receiver: Optional[Dict[str, Any]] = None
+        self.spans: Dict[str, Tuple[Optional[float], Optional[float]]] = {}
+        self.udp_receiver: Optional[Dict[str, Any]] = None
+        self.udp_combined: Optional[Dict[str, Any]] = None
 
-    def add_interval(self, interval):
+    def add_interval(self, interval: Dict[str, Any]) -> None:
         last = self.intervals[-1] if self.intervals else None
         # iperf3 prints the last interval a second time when a test ends abruptly: keep it once.
         if last is not None and last == interval:
             return
         self.intervals.append(interval)
 
-    def measured_seconds(self):
+    def measured_seconds(self) -> Optional[float]:
         """end - start of the sender summary (else the receiver's), None without a summary."""
         start, end = self.spans.get("sender") or self.spans.get("receiver") or (None, None)
         if start is None or end is None or end < start:
@@ -102,7 +105,7 @@ class _Series(object):
         seconds = round(end - start, 2)
         return int(seconds) if seconds == int(seconds) else seconds
 
-    def block(self):
+    def block(self) -> Dict[str, Any]:
         udp = self.udp_receiver or self.udp_combined
         stalled = [i for i in self.intervals if not i["omitted"] and i["bits_per_second"] == 0]
         return {
@@ -117,30 +120,31 @@ class _Series(object):
 class _Report(object):
     """One iperf3 run: from its header (or first line) to the next run's header."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.started = False
-        self.version = None
+        self.version: Optional[str] = None
         self.reverse = False
-        self.declared_protocol = None
-        self.declared_streams = None
-        self.declared_duration = None
-        self.header_kind = None
-        self.data_kind = None
+        self.declared_protocol: Optional[str] = None
+        self.declared_streams: Optional[int] = None
+        self.declared_duration: Optional[int] = None
+        self.header_kind: Optional[str] = None
+        self.data_kind: Optional[str] = None
         self.after_separator = False
         self.in_summary = False
-        self.error = None
-        self.cpu = None
-        self.series = {}
+        self.error: Optional[str] = None
+        self.cpu: Optional[Dict[str, Optional[float]]] = None
+        self.series: Dict[Tuple[Optional[str], Union[int, str, None]], _Series] = {}
         self.roles_seen = False
         self.in_server_output = False
+        self.mss: Optional[int] = None
 
-    def series_for(self, role, stream_id):
+    def series_for(self, role: Optional[str], stream_id: Union[int, str, None]) -> _Series:
         key = (role, stream_id)
         if key not in self.series:
             self.series[key] = _Series()
         return self.series[key]
 
-    def line_kind(self):
+    def line_kind(self) -> Optional[str]:
         """tcp or udp for the data line being read, from its column header or the Starting Test line."""
         if self.header_kind:
             return self.header_kind
@@ -148,22 +152,23 @@ class _Report(object):
             return self.declared_protocol
         return None
 
-    def direction_of(self, role):
+    def direction_of(self, role: Optional[str]) -> Optional[str]:
         if role is not None:
             return _ROLE_DIRECTION.get(role)
         if self.roles_seen:
             return None
         return "download" if self.reverse else "upload"
 
-    def directions(self):
-        grouped = {}
+    def directions(self) -> Dict[str, Tuple[Dict[str, Any], Optional[_Series], int]]:
+        grouped: Dict[str, Dict[Union[int, str, None], _Series]] = {}
         for (role, stream_id), series in self.series.items():
             direction = self.direction_of(role)
-            if direction is not None:
+            # A stream id of more than _MAX_DIGITS digits is None: no iperf3 prints one, the line is not a stream.
+            if direction is not None and stream_id is not None:
                 grouped.setdefault(direction, {})[stream_id] = series
-        result = {}
+        result: Dict[str, Tuple[Dict[str, Any], Optional[_Series], int]] = {}
         for direction, by_id in grouped.items():
-            stream_ids = sorted(i for i in by_id if i != "SUM")
+            stream_ids = sorted(i for i in by_id if isinstance(i, int))
             if "SUM" in by_id or len(stream_ids) > 1:
                 block = (by_id.get("SUM") or _Series()).block()
                 block["streams_detail"] = [dict(stream_id=i, **by_id[i].block()) for i in stream_ids]
@@ -174,7 +179,7 @@ class _Report(object):
             result[direction] = (block, main, len(stream_ids))
         return result
 
-    def summary(self):
+    def summary(self) -> Dict[str, Any]:
         directions = self.directions()
         protocol = self.declared_protocol or self.header_kind or self.data_kind
         streams = self.declared_streams
@@ -188,6 +193,11 @@ class _Report(object):
                 break
         if duration is None:
             duration = self.declared_duration
+        if "upload" in directions:
+            # The client sends the upload (normal mode, or [TX-C] with --bidir): the MSS it printed is the sender's.
+            directions["upload"][0]["sender_mss_bytes"] = self.mss
+        if "download" in directions:
+            directions["download"][0]["sender_mss_bytes"] = None
         return {
             "iperf_version": self.version,
             "protocol": protocol,
@@ -200,7 +210,7 @@ class _Report(object):
         }
 
 
-def _udp_fields(match):
+def _udp_fields(match: Match[str]) -> Dict[str, Any]:
     return {
         "jitter_ms": _float(match.group("jitter")),
         "lost_datagrams": _int(match.group("lost")),
@@ -209,7 +219,7 @@ def _udp_fields(match):
     }
 
 
-def _read_data(report, match):
+def _read_data(report: _Report, match: Match[str]) -> None:
     rest = match.group("rest").strip()
     omitted = rest.endswith("(omitted)")
     if omitted:
@@ -258,7 +268,7 @@ def _read_data(report, match):
         })
 
 
-def _read_line(reports, line):
+def _read_line(reports: List[_Report], line: str) -> None:
     """Read one stripped line into the current report, also when --timestamps or --title text comes before it."""
     report = reports[-1]
     error = _ERROR_RE.search(line)
@@ -281,7 +291,7 @@ def _read_line(reports, line):
             return
 
 
-def _read_text(reports, line):
+def _read_text(reports: List[_Report], line: str) -> bool:
     """Read one line that starts where iperf3's own text starts; False when the line is not one iperf3 prints."""
     report = reports[-1]
     version = _VERSION_RE.match(line)
@@ -319,12 +329,17 @@ def _read_text(reports, line):
     return True
 
 
-def _read_settings(report, line):
+def _read_settings(report: _Report, line: str) -> bool:
     start = _START_RE.match(line)
     if start:
         report.declared_protocol = start.group(1).lower()
         report.declared_streams = _int(start.group(2))
         report.declared_duration = _int(start.group(3))
+        return True
+    mss = _MSS_RE.search(line)
+    if mss:
+        if report.mss is None:
+            report.mss = _int(mss.group(1)) or None
         return True
     cpu = _CPU_RE.match(line)
     if cpu:
@@ -334,13 +349,16 @@ def _read_settings(report, line):
     return False
 
 
-def parse_iperf(text):
+def parse_iperf(text: Union[str, bytes]) -> Dict[str, Any]:
     """Parse iperf3 client text output into numbers.
 
     Returns a dict with the keys iperf_version, protocol, streams, duration_seconds, upload, download, error and
     cpu. upload and download are None or a direction block:
     {sender, receiver, intervals, stalled_intervals, udp} plus streams_detail (one block per stream, with its
     stream_id) when the test ran several streams, in which case the block itself holds the [SUM] lines.
+    Each direction block also has sender_mss_bytes: the TCP MSS the client printed in verbose mode ("TCP MSS: 1448"),
+    in the upload block only, where the client is the sender; None in the download block (iperf3 prints only the
+    client's MSS, and the server sends the download) and when the text has no such line.
 
     Sizes are bytes (iperf3's powers of 1024), rates bits per second (powers of 1000), cwnd_bytes bytes.
     A number the text does not carry is None; nothing is estimated. The parser never raises for a string and
@@ -388,7 +406,7 @@ def parse_iperf(text):
         for key, value in summary.items():
             if result[key] is None:
                 result[key] = value
-    return result
+    return result  # type: ignore[return-value]  # reports is never empty
 
 
 # Every wording of a busy server: iperf3's "the server is busy running a test. try again later" (3.0 to 3.21), the
@@ -424,7 +442,7 @@ _IPERF_ERROR_WORDING_RE = re.compile(
 )
 
 
-def _error_texts(text):
+def _error_texts(text: str) -> List[str]:
     """iperf3's error messages in a text, whatever comes before them on their lines."""
     messages = []
     for line in text.splitlines():
@@ -434,7 +452,7 @@ def _error_texts(text):
     return messages
 
 
-def _measured(parsed):
+def _measured(parsed: Dict[str, Any]) -> bool:
     for direction in ("upload", "download"):
         block = parsed[direction]
         if block and (block["intervals"] or block["sender"] or block["receiver"]):
@@ -442,7 +460,7 @@ def _measured(parsed):
     return False
 
 
-def classify_iperf_error(text):
+def classify_iperf_error(text: Union[str, bytes, None]) -> Optional[str]:
     """Classify why an iperf3 test did not measure: server_busy, server_unreachable, test_failed or None.
 
     text is a Central failReason, one iperf3 error line, or a whole iperf3 client output (str, bytes or None).

@@ -12,6 +12,7 @@ Every check raises ``ValueError`` with one line naming the option, the allowed v
 
 import math
 import re
+from typing import Any, Dict, List, Mapping, Optional
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._server_pool import (
     DEFAULT_PORT,
@@ -31,7 +32,7 @@ MAX_WAIT_SECONDS = 86400.0
 _VLAN_INTERFACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$")
 
 
-def _in_range(name, value):
+def _in_range(name: str, value: Any) -> int:
     low, high, unit = RANGES[name]
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         extra = " (0 = not sent; Central accepts 1 to 60)" if name == "omit" else ""
@@ -40,7 +41,7 @@ def _in_range(name, value):
     return value
 
 
-def seconds_option(name, value, allow_zero=False):
+def seconds_option(name: str, value: Any, allow_zero: bool = False) -> Optional[float]:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
@@ -51,7 +52,7 @@ def seconds_option(name, value, allow_zero=False):
     return float(value)
 
 
-def validate_vlan_interface(value):
+def validate_vlan_interface(value: Any) -> Optional[str]:
     if value is None:
         return None
     text = str(value).strip()
@@ -63,7 +64,8 @@ def validate_vlan_interface(value):
     return text
 
 
-def server_endpoints(server_address=None, port=None, server_pool=None):
+def server_endpoints(server_address: Optional[str] = None, port: Optional[int] = None,
+                     server_pool: Optional[List[str]] = None) -> List[str]:
     """The endpoint strings to lease: ``server_pool``, or ``server_address`` on ``port`` as a pool of one."""
     default_port = DEFAULT_PORT if port is None else _in_range("port", port)
     option = "server_pool" if server_pool is not None else "server_address"
@@ -76,7 +78,7 @@ def server_endpoints(server_address=None, port=None, server_pool=None):
         raise ValueError("%s: %s" % (option, exc))
 
 
-def build_request(params):
+def build_request(params: Mapping[str, Any]) -> Dict[str, Any]:
     """The validated snake_case request from the module options (server excluded: it comes from the lease)."""
     request = {
         "duration": _in_range("duration", params["duration"]),
@@ -92,7 +94,7 @@ def build_request(params):
     return request
 
 
-def validate_run_options(params):
+def validate_run_options(params: Mapping[str, Any]) -> Dict[str, Any]:
     """The numbers that steer the run (not sent to Central): busy_retries, wait_timeout, server_wait_timeout."""
     return {
         "busy_retries": _in_range("busy_retries", params["busy_retries"]),
@@ -101,7 +103,7 @@ def validate_run_options(params):
     }
 
 
-def describe(request, endpoints):
+def describe(request: Mapping[str, Any], endpoints: List[str]) -> str:
     """One line for people: what would run (check mode) or ran."""
     target = endpoints[0] if len(endpoints) == 1 else "one free endpoint of a pool of %d" % len(endpoints)
     return "%d-second %s iperf test%s with %d stream(s) against %s" % (

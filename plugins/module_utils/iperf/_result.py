@@ -17,6 +17,8 @@ What a finished answer means (success, ``no_measurement``, ``server_busy`` ...) 
 ``_troubleshooting_api.finished_outcome``; a wait that ended before the test did is a ``timeout``.
 """
 
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._parser import parse_iperf
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._units import (
     to_bits_per_second,
@@ -43,7 +45,7 @@ _OUTPUT_KEYS = {
 _FIGURES = {"sender": ("bits_per_second", "bytes", "retransmits"), "receiver": ("bits_per_second", "bytes")}
 
 
-def _safe(converter, value):
+def _safe(converter: Callable[[Any], Union[int, float]], value: Any) -> Optional[Union[int, float]]:
     if value is None:
         return None
     try:
@@ -52,7 +54,7 @@ def _safe(converter, value):
         return None
 
 
-def _interval_bounds(text):
+def _interval_bounds(text: Any) -> Tuple[Optional[float], Optional[float]]:
     try:
         start, end = str(text).split("-", 1)
         return float(start), float(end)
@@ -60,7 +62,7 @@ def _interval_bounds(text):
         return None, None
 
 
-def intervals_from_output(output):
+def intervals_from_output(output: Optional[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """The interval rows of Central's ``output.metrics`` (no retransmits or cwnd there)."""
     intervals = []
     for metric in (output or {}).get("metrics") or []:
@@ -79,11 +81,11 @@ def intervals_from_output(output):
     return intervals
 
 
-def _empty_block():
+def _empty_block() -> Dict[str, Any]:
     return {"sender": None, "receiver": None, "intervals": [], "stalled_intervals": 0, "udp": None}
 
 
-def _fill_from_output(block, sources, output):
+def _fill_from_output(block: Dict[str, Any], sources: Dict[str, Any], output: Dict[str, Any]) -> None:
     """Fill each figure the raw text lacks from Central's ``output`` strings."""
     for (role, figure), (key, converter) in _OUTPUT_KEYS.items():
         current = (block.get(role) or {}).get(figure)
@@ -100,7 +102,7 @@ def _fill_from_output(block, sources, output):
             sources["intervals"] = OUTPUT
 
 
-def _derive_udp_receiver(block, sources):
+def _derive_udp_receiver(block: Dict[str, Any], sources: Dict[str, Any]) -> None:
     """iperf 3.0.x UDP: the receiver's figures from the sender's and the datagrams lost (marked derived)."""
     udp, sender = block.get("udp") or {}, block.get("sender") or {}
     total, lost = udp.get("total_datagrams"), udp.get("lost_datagrams")
@@ -116,13 +118,14 @@ def _derive_udp_receiver(block, sources):
         block["receiver"] = receiver
 
 
-def _with_sources(block, output, upload):
+def _with_sources(block: Optional[Dict[str, Any]], output: Optional[Dict[str, Any]],
+                  upload: bool) -> Optional[Dict[str, Any]]:
     """The direction ``block`` (parsed from the raw text, or None) completed figure by figure, with ``sources``."""
     if block is None and not (upload and output):
         return None
     block = dict(block or _empty_block())
-    sources = {role: {figure: (RAW if (block.get(role) or {}).get(figure) is not None else None)
-                      for figure in figures} for role, figures in _FIGURES.items()}
+    sources: Dict[str, Any] = {role: {figure: (RAW if (block.get(role) or {}).get(figure) is not None else None)
+                                      for figure in figures} for role, figures in _FIGURES.items()}
     sources["intervals"] = RAW if block.get("intervals") else None
     if upload and output:
         # Central's output describes the test as requested: the gateway sending.
@@ -134,7 +137,7 @@ def _with_sources(block, output, upload):
     return block
 
 
-def has_figures(block):
+def has_figures(block: Any) -> bool:
     """True when a direction block holds at least one measured rate, size or interval."""
     if not isinstance(block, dict):
         return False
@@ -144,7 +147,8 @@ def has_figures(block):
     return any(i.get("bits_per_second") is not None for i in block.get("intervals") or [])
 
 
-def build_result(serial_number, task_id, body, request=None, timed_out=False):
+def build_result(serial_number: str, task_id: str, body: Any, request: Optional[Mapping[str, Any]] = None,
+                 timed_out: bool = False) -> Dict[str, Any]:
     """The DESIGN §4 result for one task answer.
 
     ``request`` is what was asked for (server, duration ...), if known. ``timed_out`` says that the wait ended
@@ -172,7 +176,7 @@ def build_result(serial_number, task_id, body, request=None, timed_out=False):
         error_type, reason = finished_outcome(body, iperf_error, raw if not measured else None, measured)
     succeeded = state == FINISHED and error_type is None
 
-    def pick(key, default=None):
+    def pick(key: str, default: Any = None) -> Any:
         value = parsed.get(key)
         return default if value is None else value
 
@@ -209,9 +213,9 @@ _FAILURE_HINTS = {
 }
 
 
-def failure_message(result):
+def failure_message(result: Mapping[str, Any]) -> str:
     """One line saying why a finished test did not measure, for fail_json."""
     reason = (result.get("fail_reason") or "").replace("\n", " ").strip()
     return "iperf test %s on gateway %s did not measure: %s - %s" % (
         result.get("task_id"), result.get("serial_number"), reason or result.get("status"),
-        _FAILURE_HINTS.get(result.get("error_type"), "see fail_reason"))
+        _FAILURE_HINTS.get(result.get("error_type"), "see fail_reason"))  # type: ignore[arg-type]

@@ -23,8 +23,11 @@ second test on the gateway.
 """
 
 import random
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._budget import RunBudget
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import Clock
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._client import CentralClient
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._gateways import (
     OFFLINE,
@@ -33,7 +36,8 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.cent
     normalize_gateway,
 )
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._result import build_result
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._wait import outcome_failure
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._server_pool import Endpoint, ServerPool
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._wait import TaskWaiter, outcome_failure
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._rfc3339 import parse_rfc3339
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._troubleshooting import (
     RUNNING,
@@ -55,7 +59,7 @@ BUSY_COOLDOWN_BOUNDS = (10.0, 120.0)
 SETTLE_CLOCK_SKEW_SECONDS = 120.0
 
 
-def check_gateway(client, serial_number):
+def check_gateway(client: CentralClient, serial_number: str) -> Dict[str, Any]:
     """Make sure the gateway exists and is online (one GET of the gateway list). Returns it, normalized."""
     api_filter = build_filter(serial_numbers=[serial_number], api_version=getattr(client, "api_version", "v1"))
     items = [normalize_gateway(item) for item in list_gateways(client, filter=api_filter)]
@@ -75,22 +79,23 @@ def check_gateway(client, serial_number):
 class RunOutcome:
     """Everything a run learnt, for the module's answer (success or failure)."""
 
-    def __init__(self):
-        self.result = None          # the gateway_iperf facts of the last test, when one was started
-        self.task_id = None
-        self.location = None
-        self.status = None
-        self.server = None          # the endpoint of the last attempt, as "host:port"
-        self.attempts = []          # [{"endpoint", "task_id", "outcome"}]
-        self.error = None           # (msg, error_type) when the run failed
-        self.api_error = None       # CentralError.to_dict() when an API call failed
-        self.wait_timeout = None    # the wait_timeout the run had (the user's, or the learnt default)
+    def __init__(self) -> None:
+        self.result: Optional[Dict[str, Any]] = None  # the gateway_iperf facts of the last test, when one was started
+        self.task_id: Optional[str] = None
+        self.location: Optional[str] = None
+        self.status: Optional[str] = None
+        self.server: Optional[str] = None  # the endpoint of the last attempt, as "host:port"
+        self.attempts: List[Dict[str, Any]] = []  # [{"endpoint", "task_id", "outcome"}]
+        self.error: Optional[Tuple[str, Optional[str]]] = None  # (msg, error_type) when the run failed
+        self.api_error: Optional[Dict[str, Any]] = None  # CentralError.to_dict() when an API call failed
+        self.wait_timeout: Optional[float] = None  # the wait_timeout the run had (the user's, or the learnt default)
+        self.server_wait = 0.0      # seconds spent waiting for a free endpoint
 
     @property
-    def started(self):
+    def started(self) -> bool:
         return any(attempt["task_id"] for attempt in self.attempts)
 
-    def fail(self, msg, error_type, api_error=None):
+    def fail(self, msg: str, error_type: Optional[str], api_error: Optional[Dict[str, Any]] = None) -> "RunOutcome":
         """The run's one failure: the module reports it, and the facts of the last test say the same."""
         self.error = (msg, error_type)
         self.api_error = api_error
@@ -102,7 +107,8 @@ class RunOutcome:
 class IperfRunner:
     """Runs one gateway's test against a ``ServerPool``; ``waiter`` is a ``TaskWaiter`` on the same client."""
 
-    def __init__(self, client, pool, waiter, clock, rng=None, busy_retries=3, server_wait_timeout=600.0):
+    def __init__(self, client: CentralClient, pool: ServerPool, waiter: TaskWaiter, clock: Clock,
+                 rng: Optional[random.Random] = None, busy_retries: int = 3, server_wait_timeout: float = 600.0) -> None:
         self.client = client
         self.pool = pool
         self.waiter = waiter
@@ -111,11 +117,12 @@ class IperfRunner:
         self.busy_retries = busy_retries
         self.server_wait_timeout = server_wait_timeout
 
-    def _cooldown(self, request):
+    def _cooldown(self, request: Mapping[str, Any]) -> float:
         low, high = BUSY_COOLDOWN_BOUNDS
         return max(low, min(high, float(request.get("duration") or low)))
 
-    def _settle(self, serial_number, err, sent_at, known, budget):
+    def _settle(self, serial_number: str, err: CentralError, sent_at: float, known: List[str],
+                budget: RunBudget) -> Optional[Started]:
         """The test a start whose answer was lost started, or None when Central lists none. Raises ``err``
         (annotated) when Central cannot be asked."""
         try:
@@ -134,7 +141,7 @@ class IperfRunner:
                                hint="look the gateway's tests up in Central before running again") from None
         return None
 
-    def _start(self, run, serial_number, body, budget):
+    def _start(self, run: RunOutcome, serial_number: str, body: Dict[str, Any], budget: RunBudget) -> Started:
         """Start the test, settling a lost answer; returns :class:`Started`."""
         known = [attempt["task_id"] for attempt in run.attempts if attempt["task_id"]]
         for sending in (1, 2):
@@ -153,9 +160,10 @@ class IperfRunner:
                                        hint="look the gateway's tests up in Central before running again")
         raise AssertionError("unreachable")
 
-    def _attempt(self, run, serial_number, request, endpoint, wait, budget):
+    def _attempt(self, run: RunOutcome, serial_number: str, request: Mapping[str, Any], endpoint: Endpoint, wait: bool,
+                 budget: RunBudget) -> Optional[Tuple[str, str]]:
         """One test on a held endpoint. Returns the failure (msg, error_type) or None."""
-        attempt = {"endpoint": str(endpoint), "task_id": None, "outcome": None}
+        attempt: Dict[str, Any] = {"endpoint": str(endpoint), "task_id": None, "outcome": None}
         run.attempts.append(attempt)
         run.server = str(endpoint)
         asked = dict(request, server_address=endpoint.host, port=endpoint.port)
@@ -179,7 +187,8 @@ class IperfRunner:
         attempt["outcome"] = failure[1] if failure else "succeeded"
         return failure
 
-    def run(self, serial_number, request, wait=True, wait_timeout=None):
+    def run(self, serial_number: str, request: Mapping[str, Any], wait: bool = True,
+            wait_timeout: Optional[float] = None) -> RunOutcome:
         """Run the test within ``server_wait_timeout`` + ``wait_timeout``; never raises ``CentralError`` (it ends
         up in ``RunOutcome.error``)."""
         run = RunOutcome()
@@ -187,13 +196,14 @@ class IperfRunner:
             wait_timeout = self.waiter.default_wait_timeout(request)
         run.wait_timeout = wait_timeout
         budget = RunBudget(self.clock, wait_timeout, self.server_wait_timeout)
-        avoid = []
+        avoid: List[Endpoint] = []
         try:
             self.client.token(budget.deadline)
             for number in range(self.busy_retries + 1):
                 asked_at = self.clock.monotonic()
                 with self.pool.lease(budget.lease_deadline(), key=serial_number, avoid=avoid) as endpoint:
                     budget.spent_leasing(self.clock.monotonic() - asked_at)
+                    run.server_wait = round(budget.leased, 3)
                     failure = self._attempt(run, serial_number, request, endpoint, wait, budget)
                 if not failure:
                     return run

@@ -44,10 +44,11 @@ import os
 import random
 import re
 import time
+from typing import Any, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._paths import runtime_dir
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
-from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import SYSTEM_CLOCK, Clock
 
 DEFAULT_PORT = 5201
 TICKET_SUFFIX = ".ticket"
@@ -68,17 +69,17 @@ class Endpoint(collections.namedtuple("Endpoint", ["host", "port"])):
 
     __slots__ = ()
 
-    def __str__(self):
+    def __str__(self) -> str:
         if ":" in self.host:
             return "[%s]:%d" % (self.host, self.port)
         return "%s:%d" % (self.host, self.port)
 
 
-def _bad(text, why):
+def _bad(text: Any, why: str) -> ValueError:
     return ValueError("Invalid iperf server endpoint %r: %s - use host, host:port or [IPv6]:port." % (text, why))
 
 
-def _canonical_host(host, text):
+def _canonical_host(host: str, text: str) -> str:
     try:
         return ipaddress.ip_address(host).compressed
     except ValueError:
@@ -92,7 +93,7 @@ def _canonical_host(host, text):
     return name.lower()
 
 
-def _parse_port(port_text, text):
+def _parse_port(port_text: str, text: str) -> int:
     if not port_text.isdigit():
         raise _bad(text, "port %r is not a number" % port_text)
     port = int(port_text)
@@ -101,13 +102,13 @@ def _parse_port(port_text, text):
     return port
 
 
-def _no_port(text, allow_port):
+def _no_port(text: str, allow_port: bool) -> None:
     if not allow_port:
         raise ValueError("Invalid iperf server address %r: give the host only (name, IPv4 or IPv6 address) and set "
                          "the port with the port option." % text)
 
 
-def parse_endpoint(text, default_port=DEFAULT_PORT, allow_port=True):
+def parse_endpoint(text: Any, default_port: int = DEFAULT_PORT, allow_port: bool = True) -> Endpoint:
     """Parse ``host``, ``host:port``, ``[IPv6]:port`` or a bare IPv6 address into an :class:`Endpoint`.
 
     With ``allow_port=False`` a port in ``text`` is an error. Raises ``ValueError`` with a one-line message
@@ -142,11 +143,11 @@ def parse_endpoint(text, default_port=DEFAULT_PORT, allow_port=True):
     return Endpoint(_canonical_host(host, text), port)
 
 
-def parse_endpoints(entries, default_port=DEFAULT_PORT):
+def parse_endpoints(entries: Sequence[Any], default_port: int = DEFAULT_PORT) -> List[Endpoint]:
     """Parse a list of endpoint strings; reject an empty list and duplicates (after canonicalisation)."""
     if not entries:
         raise ValueError("The iperf server pool is empty - list at least one endpoint (host, host:port or [IPv6]:port).")
-    endpoints = []
+    endpoints: List[Endpoint] = []
     for entry in entries:
         endpoint = parse_endpoint(entry, default_port)
         if endpoint in endpoints:
@@ -155,35 +156,35 @@ def parse_endpoints(entries, default_port=DEFAULT_PORT):
     return endpoints
 
 
-def default_lock_dir(environ=None):
+def default_lock_dir(environ: Optional[Mapping[str, str]] = None) -> str:
     """The lease directory: ``leases`` in the collection's runtime directory."""
     return os.path.join(runtime_dir(environ), "leases")
 
 
-def spread_offset(key, count):
+def spread_offset(key: Optional[str], count: int) -> int:
     """A start index in ``range(count)`` that depends only on ``key`` (a serial number), spread evenly."""
     if not key or count <= 1:
         return 0
     return int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % count
 
 
-def _file_stem(endpoint):
+def _file_stem(endpoint: Endpoint) -> str:
     readable = re.sub(r"[^A-Za-z0-9.-]", "_", endpoint.host)[:64]
     digest = hashlib.sha256(str(endpoint).encode("utf-8")).hexdigest()[:12]
     return "%s_%d-%s" % (readable, endpoint.port, digest)
 
 
-def _queue_name(endpoints):
+def _queue_name(endpoints: Iterable[Endpoint]) -> str:
     """One queue per set of endpoints: runs that share the same pool wait in the same line."""
     members = "\n".join(sorted(str(endpoint) for endpoint in endpoints))
     return "queue-" + hashlib.sha256(members.encode("utf-8")).hexdigest()[:16]
 
 
-def _would_block(exc):
+def _would_block(exc: OSError) -> bool:
     return exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK)
 
 
-def _lock_nb(fd, mode=fcntl.LOCK_EX):
+def _lock_nb(fd: int, mode: int = fcntl.LOCK_EX) -> bool:
     """Take a non-blocking flock; False when someone else holds it."""
     try:
         fcntl.flock(fd, mode | fcntl.LOCK_NB)
@@ -194,12 +195,12 @@ def _lock_nb(fd, mode=fcntl.LOCK_EX):
     return True
 
 
-def _is_ticket(name):
+def _is_ticket(name: str) -> bool:
     """Ticket files are named ``<20-digit number>-<pid>.ticket``: their names sort in queue order."""
     return name.endswith(TICKET_SUFFIX) and name[:NUMBER_DIGITS].isdigit() and name[NUMBER_DIGITS:NUMBER_DIGITS + 1] == "-"
 
 
-def _ticket_name(number):
+def _ticket_name(number: int) -> str:
     return "%0*d-%d%s" % (NUMBER_DIGITS, number, os.getpid(), TICKET_SUFFIX)
 
 
@@ -212,23 +213,24 @@ class Ticket(collections.namedtuple("Ticket", ["name", "path", "fd"])):
 class ServerPool:
     """A set of iperf3 server endpoints shared by every module run on one controller."""
 
-    def __init__(self, endpoints, lock_dir=None, clock=SYSTEM_CLOCK, rng=None, default_port=DEFAULT_PORT,
-                 poll_interval=(MIN_POLL_SECONDS, MAX_POLL_SECONDS)):
+    def __init__(self, endpoints: Sequence[Any], lock_dir: Optional[str] = None, clock: Clock = SYSTEM_CLOCK,
+                 rng: Optional[random.Random] = None, default_port: int = DEFAULT_PORT,
+                 poll_interval: Tuple[float, float] = (MIN_POLL_SECONDS, MAX_POLL_SECONDS)) -> None:
         self.endpoints = parse_endpoints(endpoints, default_port)
         self.lock_dir = lock_dir or default_lock_dir()
         self.queue_dir = os.path.join(self.lock_dir, _queue_name(self.endpoints))
         self.clock = clock
         self.rng = rng or random.Random()
         self.poll_interval = poll_interval
-        self._listing = None
+        self._listing: Optional[Tuple[int, List[str]]] = None
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.endpoints)
 
-    def _path(self, endpoint, suffix):
+    def _path(self, endpoint: Endpoint, suffix: str) -> str:
         return os.path.join(self.lock_dir, _file_stem(endpoint) + suffix)
 
-    def _ensure_dir(self):
+    def _ensure_dir(self) -> None:
         try:
             # The parent too: it is the collection's private cache or runtime directory when it does not exist yet.
             os.makedirs(os.path.dirname(os.path.abspath(self.lock_dir)), mode=0o700, exist_ok=True)
@@ -239,14 +241,14 @@ class ServerPool:
                 "Cannot create the iperf server lease directory %s: %s - set lease_dir to a writable local directory."
                 % (self.lock_dir, exc.strerror or exc), error_type="api_error") from None
 
-    def order(self, key=None, avoid=()):
+    def order(self, key: Optional[str] = None, avoid: Iterable[Endpoint] = ()) -> List[Endpoint]:
         """Endpoints in the order a lease tries them: rotated by ``key``, the ones in ``avoid`` last."""
         offset = spread_offset(key, len(self.endpoints))
         rotated = self.endpoints[offset:] + self.endpoints[:offset]
         avoid = set(avoid)
         return [e for e in rotated if e not in avoid] + [e for e in rotated if e in avoid]
 
-    def cooling_down(self, endpoint):
+    def cooling_down(self, endpoint: Endpoint) -> float:
         """Seconds left of the endpoint's cool-down (0 when none)."""
         try:
             with open(self._path(endpoint, ".cooldown"), "r", encoding="ascii") as handle:
@@ -255,7 +257,7 @@ class ServerPool:
             return 0.0
         return max(0.0, until - self.clock.time())
 
-    def mark_busy(self, endpoint, seconds):
+    def mark_busy(self, endpoint: Endpoint, seconds: float) -> None:
         """Keep every run on this controller off ``endpoint`` for ``seconds`` (someone else is testing on it)."""
         if seconds <= 0:
             return
@@ -268,7 +270,7 @@ class ServerPool:
 
     # ------------------------------------------------------------ endpoint locks
 
-    def _try_lock(self, endpoint, key):
+    def _try_lock(self, endpoint: Endpoint, key: Optional[str]) -> Optional[int]:
         fd = os.open(self._path(endpoint, ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             locked = _lock_nb(fd)
@@ -286,7 +288,7 @@ class ServerPool:
             pass
         return fd
 
-    def _is_free(self, endpoint):
+    def _is_free(self, endpoint: Endpoint) -> bool:
         """Whether nobody holds the endpoint right now (a probe: the lock is dropped again at once)."""
         fd = os.open(self._path(endpoint, ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -296,7 +298,7 @@ class ServerPool:
 
     # ------------------------------------------------------------ the queue
 
-    def _next_number(self, counter_fd):
+    def _next_number(self, counter_fd: int) -> int:
         raw = os.pread(counter_fd, 32, 0).strip()
         if raw.isdigit():
             return int(raw) + 1
@@ -304,7 +306,7 @@ class ServerPool:
         numbers = [int(name[:NUMBER_DIGITS]) for name in os.listdir(self.queue_dir) if _is_ticket(name)]
         return max(numbers or [0]) + 1
 
-    def join_queue(self, key=None):
+    def join_queue(self, key: Optional[str] = None) -> Ticket:
         """Take the next ticket of this pool's queue; the caller must :meth:`leave_queue` it."""
         self._ensure_dir()
         counter_fd = os.open(os.path.join(self.queue_dir, "counter"), os.O_RDWR | os.O_CREAT, 0o600)
@@ -318,7 +320,7 @@ class ServerPool:
         finally:
             os.close(counter_fd)
 
-    def _new_ticket(self, number, key):
+    def _new_ticket(self, number: int, key: Optional[str]) -> Ticket:
         """Create a ticket locked before it becomes visible: a visible ticket nobody locks is a dead waiter's."""
         name = _ticket_name(number)
         path = os.path.join(self.queue_dir, name)
@@ -335,14 +337,14 @@ class ServerPool:
         return Ticket(name, path, fd)
 
     @staticmethod
-    def leave_queue(ticket):
+    def leave_queue(ticket: Ticket) -> None:
         """Give up a place in the queue (the file goes first, so nobody mistakes it for a dead waiter's)."""
         try:
             _unlink(ticket.path)
         finally:
             os.close(ticket.fd)
 
-    def _ticket_alive(self, name):
+    def _ticket_alive(self, name: str) -> bool:
         """Whether a live process holds this ticket; a dead waiter's ticket is removed on the way."""
         path = os.path.join(self.queue_dir, name)
         try:
@@ -357,7 +359,7 @@ class ServerPool:
         finally:
             os.close(fd)
 
-    def _ticket_names(self):
+    def _ticket_names(self) -> List[str]:
         """Every visible ticket, oldest first. The listing is reused while the directory's mtime stays the same.
 
         Only a listing taken well after the last change is reused: a change within the file system's timestamp
@@ -374,12 +376,12 @@ class ServerPool:
         self._listing = (changed_ns, names) if now_ns - changed_ns > SETTLED_NS else None
         return names
 
-    def _tickets_before(self, ticket_name=None):
+    def _tickets_before(self, ticket_name: Optional[str] = None) -> List[str]:
         """Names of the visible tickets older than ``ticket_name`` (None: all of them), oldest first."""
         names = self._ticket_names()
         return names if ticket_name is None else names[:bisect.bisect_left(names, ticket_name)]
 
-    def _live_ahead(self, ticket_name, limit):
+    def _live_ahead(self, ticket_name: Optional[str], limit: float) -> int:
         """How many live waiters hold a ticket older than ``ticket_name`` (None: any), counted up to ``limit``."""
         live = 0
         for name in self._tickets_before(ticket_name):
@@ -389,12 +391,13 @@ class ServerPool:
                 live += 1
         return live
 
-    def waiting(self):
+    def waiting(self) -> int:
         """How many live runs are queued for this pool right now."""
         self._ensure_dir()
         return self._live_ahead(None, float("inf"))
 
-    def _take(self, ticket_name, key=None, avoid=()):
+    def _take(self, ticket_name: Optional[str], key: Optional[str] = None,
+              avoid: Iterable[Endpoint] = ()) -> Optional[Tuple[Endpoint, int]]:
         """Lock an endpoint if it is this ticket's turn: ``(endpoint, fd)`` or None.
 
         The waiters ahead are counted before the endpoints are looked at; a waiter served ahead locks its endpoint
@@ -416,7 +419,8 @@ class ServerPool:
 
     # ------------------------------------------------------------ leases
 
-    def try_acquire(self, key=None, avoid=(), ticket=None):
+    def try_acquire(self, key: Optional[str] = None, avoid: Iterable[Endpoint] = (),
+                    ticket: Optional[Ticket] = None) -> Optional[Tuple[Endpoint, int]]:
         """One look, without waiting: ``(endpoint, fd)`` of a free endpoint, or ``None``.
 
         With a ``ticket`` from :meth:`join_queue` it takes an endpoint when that ticket's turn has come; without one
@@ -425,7 +429,7 @@ class ServerPool:
         self._ensure_dir()
         return self._take(None if ticket is None else ticket.name, key, avoid)
 
-    def acquire(self, deadline, key=None, avoid=()):
+    def acquire(self, deadline: float, key: Optional[str] = None, avoid: Iterable[Endpoint] = ()) -> Tuple[Endpoint, int]:
         """Wait in line for a free endpoint until ``deadline`` (a ``clock.monotonic()`` value).
 
         Returns ``(endpoint, fd)``; raises ``CentralError(error_type="server_busy")`` when the deadline passes.
@@ -448,7 +452,7 @@ class ServerPool:
             self.leave_queue(ticket)
 
     @staticmethod
-    def release(fd):
+    def release(fd: int) -> None:
         """Give an endpoint back (closing the file drops the lock)."""
         try:
             fcntl.flock(fd, fcntl.LOCK_UN)
@@ -456,7 +460,7 @@ class ServerPool:
             os.close(fd)
 
     @contextlib.contextmanager
-    def lease(self, deadline, key=None, avoid=()):
+    def lease(self, deadline: float, key: Optional[str] = None, avoid: Iterable[Endpoint] = ()) -> Iterator[Endpoint]:
         """Hold one free endpoint for the duration of the ``with`` block, whatever ends it.
 
         ``key`` (the gateway serial) spreads the starting point over the pool; ``avoid`` lists endpoints to try last.
@@ -469,7 +473,7 @@ class ServerPool:
             self.release(fd)
 
 
-def _unlink(path):
+def _unlink(path: str) -> None:
     try:
         os.unlink(path)
     except FileNotFoundError:

@@ -28,6 +28,7 @@ import json
 import math
 import os
 import tempfile
+from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._paths import cache_dir as default_cache_dir
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._rfc3339 import parse_rfc3339
@@ -54,12 +55,12 @@ FILE_NAME = "task_timings.json"
 __all__ = ["TaskTimingHistory", "observed_seconds", "prior_seconds"]
 
 
-def prior_seconds(duration, include_reverse=False):
+def prior_seconds(duration: Optional[float], include_reverse: Optional[bool] = False) -> float:
     directions = 2 if include_reverse else 1
     return SETUP_SECONDS + float(duration or 10) * directions
 
 
-def observed_seconds(body):
+def observed_seconds(body: Any) -> Optional[float]:
     """endTime - startTime of a finished task body, or None."""
     if not isinstance(body, dict):
         return None
@@ -70,11 +71,11 @@ def observed_seconds(body):
     return end - start
 
 
-def _plausible(value):
+def _plausible(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < MAX_SECONDS
 
 
-def _observation(entry):
+def _observation(entry: Any) -> Optional[Tuple[float, bool]]:
     """``(seconds, timed_out)`` of one stored entry, or None for anything unreadable."""
     if _plausible(entry):
         return float(entry), False
@@ -83,7 +84,7 @@ def _observation(entry):
     return None
 
 
-def _percentile(values, share):
+def _percentile(values: List[float], share: float) -> float:
     """Nearest-rank percentile of a non-empty list."""
     ordered = sorted(values)
     return ordered[max(0, int(math.ceil(share * len(ordered))) - 1)]
@@ -92,15 +93,15 @@ def _percentile(values, share):
 class TaskTimingHistory:
     """Recent test wall times per (Central host, duration, directions)."""
 
-    def __init__(self, cache_dir=None):
+    def __init__(self, cache_dir: Optional[str] = None) -> None:
         self.path = os.path.join(cache_dir or default_cache_dir(), FILE_NAME)
-        self._data = None
+        self._data: Optional[Dict[str, Any]] = None
 
     @staticmethod
-    def key(host, duration, include_reverse):
+    def key(host: Optional[str], duration: Optional[float], include_reverse: Optional[bool]) -> str:
         return "%s|%s|%s" % (host or "", int(duration or 10), "both" if include_reverse else "one")
 
-    def _read(self):
+    def _read(self) -> Dict[str, Any]:
         try:
             with open(self.path, "r", encoding="utf-8") as handle:
                 data = json.load(handle)
@@ -108,20 +109,20 @@ class TaskTimingHistory:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def _load(self):
+    def _load(self) -> Dict[str, Any]:
         """The history as this run knows it: read from disk once, then kept up to date by :meth:`record`."""
         if self._data is None:
             self._data = self._read()
         return self._data
 
-    def observations(self, key):
+    def observations(self, key: str) -> List[Tuple[float, bool]]:
         """The recorded ``(seconds, timed_out)`` pairs of ``key``, the oldest first."""
         entries = self._load().get(key)
         if not isinstance(entries, list):
             return []
         return [found for found in map(_observation, entries) if found is not None]
 
-    def expected(self, key, prior):
+    def expected(self, key: str, prior: float) -> Tuple[float, bool]:
         """(expected seconds, confident) for a test with this key: the median of the recent completed tests."""
         samples = [seconds for seconds, timed_out in self.observations(key) if not timed_out][-KEEP:]
         if len(samples) < CONFIDENT_AFTER:
@@ -131,7 +132,7 @@ class TaskTimingHistory:
         median = samples[middle] if len(samples) % 2 else (samples[middle - 1] + samples[middle]) / 2.0
         return median, True
 
-    def wait_timeout(self, key, floor):
+    def wait_timeout(self, key: str, floor: float) -> float:
         """The default wait_timeout for a test with this key: learnt, never below ``floor`` nor above 5 x ``floor``.
 
         The 95th percentile of the recent observations (a timed-out one counts as waited x 1.5) plus a margin
@@ -144,11 +145,11 @@ class TaskTimingHistory:
         learnt = high + max(MIN_MARGIN_SECONDS, high * MARGIN_SHARE)
         return min(max(floor, learnt), floor * MAX_FACTOR)
 
-    def record(self, key, seconds, timed_out=False):
+    def record(self, key: str, seconds: Optional[float], timed_out: bool = False) -> None:
         """Add one observation (``timed_out``: the test took at least ``seconds``); never raises."""
         if not _plausible(seconds):
             return
-        entry = {"timed_out": round(float(seconds), 3)} if timed_out else round(float(seconds), 3)
+        entry = {"timed_out": round(float(seconds), 3)} if timed_out else round(float(seconds), 3)  # type: ignore[arg-type]
         directory = os.path.dirname(self.path)
         try:
             os.makedirs(directory, mode=0o700, exist_ok=True)
@@ -156,7 +157,7 @@ class TaskTimingHistory:
                 fcntl.flock(lock, fcntl.LOCK_EX)
                 data = self._read()  # what every fork recorded so far, not what this run read at its start
                 entries = data.get(key) if isinstance(data.get(key), list) else []
-                data[key] = ([e for e in entries if _observation(e) is not None] + [entry])[-KEEP_OBSERVATIONS:]
+                data[key] = ([e for e in entries if _observation(e) is not None] + [entry])[-KEEP_OBSERVATIONS:]  # type: ignore[union-attr]
                 self._data = data
                 fd, tmp = tempfile.mkstemp(dir=directory, prefix=".timings-")
                 try:
@@ -170,7 +171,7 @@ class TaskTimingHistory:
             return
 
 
-def _discard(path):
+def _discard(path: str) -> None:
     try:
         os.unlink(path)
     except OSError:

@@ -17,6 +17,7 @@ powers of 1000 (9.58 Mbits/sec). With an upper-case -f K/M/G it prints byte rate
 
 import math
 import re
+from typing import Any, Union
 
 _NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _PREFIX_POWER = {"": 0, "K": 1, "M": 2, "G": 3, "T": 4}
@@ -30,7 +31,7 @@ SIZE_UNITS = tuple(p + "Bytes" for p in _PREFIX_POWER)
 _MAX_SHOWN = 60
 
 
-def _show(value):
+def _show(value: Any) -> str:
     """A short, one-line rendering of a bad input for an error message."""
     text = repr(value)
     if len(text) > _MAX_SHOWN:
@@ -38,7 +39,7 @@ def _show(value):
     return text
 
 
-def _check_number(value, what, units):
+def _check_number(value: Any, what: str, units: str) -> bool:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
     if isinstance(value, float) and not math.isfinite(value):
@@ -48,14 +49,14 @@ def _check_number(value, what, units):
     return True
 
 
-def _scaled(number_text, factor, value, what):
+def _scaled(number_text: str, factor: int, value: Any, what: str) -> int:
     result = float(number_text) * factor
     if not math.isfinite(result):
         raise ValueError("%s is not a %s: the number is too large" % (_show(value), what))
     return int(round(result))
 
 
-def to_bits_per_second(value):
+def to_bits_per_second(value: Any) -> Union[int, float]:
     """Return the bit rate in value as bits per second (an int, rounded).
 
     Accepts the rate strings iperf3 prints: bits/sec, Kbits/sec, Mbits/sec, Gbits/sec and Tbits/sec
@@ -82,7 +83,7 @@ def to_bits_per_second(value):
     )
 
 
-def to_bytes(value):
+def to_bytes(value: Any) -> Union[int, float]:
     """Return the size in value as bytes (an int, rounded).
 
     Accepts the size strings iperf3 prints: Bytes, KBytes, MBytes, GBytes and TBytes, in powers of

@@ -13,7 +13,11 @@ controller is recorded (finished and timed-out ones), so the next runs plan thei
 ``wait_timeout`` from it.
 """
 
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
+
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._clock import Clock
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._client import CentralClient
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import (
     CentralError,
@@ -24,6 +28,8 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iper
     failure_message,
 )
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._poller import (
+    PollOutcome,
+    first_poll_delay,
     is_done,
     wait_for_task,
 )
@@ -48,7 +54,15 @@ DEFAULT_RESULT_WAIT_TIMEOUT = 300.0
 TOLERATED_POLL_ERRORS = 3
 
 
-def fixed_wait_timeout(duration, include_reverse=False):
+def run_seconds(request: Any) -> Optional[float]:
+    """How long the iperf run of ``request`` lasts (the duration, twice with the reverse direction), or None."""
+    duration = request.get("duration") if isinstance(request, dict) else None
+    if not duration:
+        return None
+    return float(duration) * (2 if request.get("include_reverse") else 1)
+
+
+def fixed_wait_timeout(duration: float, include_reverse: Optional[bool] = False) -> float:
     """Central's set-up time + the test (both directions when reversed) + a margin: the default's floor."""
     return prior_seconds(duration, include_reverse) + WAIT_MARGIN_SECONDS
 
@@ -56,21 +70,21 @@ def fixed_wait_timeout(duration, include_reverse=False):
 class TaskWaiter:
     """Polls one task through a CentralClient and learns how long tests take on this controller."""
 
-    def __init__(self, client, clock, history=None):
+    def __init__(self, client: CentralClient, clock: Clock, history: Optional[TaskTimingHistory] = None) -> None:
         self.client = client
         self.clock = clock
         self.history = history if history is not None else TaskTimingHistory()
 
-    def _timing_key(self, request):
+    def _timing_key(self, request: Mapping[str, Any]) -> str:
         host = urlsplit(getattr(self.client, "base_url", "") or "").netloc
         return self.history.key(host, request.get("duration"), request.get("include_reverse"))
 
-    def expected(self, request):
+    def expected(self, request: Mapping[str, Any]) -> Tuple[float, bool]:
         """(expected seconds from start to COMPLETED, confident) for a test asked with ``request``."""
         prior = prior_seconds(request.get("duration"), request.get("include_reverse"))
         return self.history.expected(self._timing_key(request), prior)
 
-    def default_wait_timeout(self, request):
+    def default_wait_timeout(self, request: Mapping[str, Any]) -> float:
         """The wait_timeout to use when the user set none: learnt from this controller's tests, never below the
         fixed estimate (set-up + duration x directions + 60 s)."""
         if not request.get("duration"):
@@ -78,27 +92,26 @@ class TaskWaiter:
         floor = fixed_wait_timeout(request["duration"], request.get("include_reverse"))
         return self.history.wait_timeout(self._timing_key(request), floor)
 
-    def first_check_after_start(self, request):
-        """Delay before the first poll of a test just started: right before its expected end when known."""
+    def first_check_after_start(self, request: Mapping[str, Any]) -> float:
+        """Delay before the first poll of a test just started (see ``_poller.first_poll_delay``)."""
         expected, confident = self.expected(request)
-        if confident:
-            return max(0.0, expected - 0.5)
-        # Only a prior: look early, then the poller's geometric back-off takes over.
-        return min(expected, 5.0)
+        return first_poll_delay(expected, confident, run_seconds(request))
 
-    def fetch(self, serial_number, task_id, deadline):
+    def fetch(self, serial_number: str, task_id: str, deadline: Optional[float]) -> Any:
         # The last poll may start at the deadline: give it one request_timeout to answer.
         grace = float(getattr(self.client, "request_timeout", 30) or 30)
         return get_task(self.client, serial_number, task_id, None if deadline is None else deadline + grace)
 
-    def look(self, serial_number, task_id, deadline, request=None):
+    def look(self, serial_number: str, task_id: str, deadline: Optional[float],
+             request: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         """One look at the task, no waiting (``wait=false``): its result. API errors propagate as CentralError."""
         body = self.fetch(serial_number, task_id, deadline)
         if task_state(body) == UNREADABLE:
             raise unreadable_answer(self.client, serial_number, task_id, body)
         return build_result(serial_number, task_id, body, request)
 
-    def wait(self, serial_number, task_id, deadline, request=None, started_at=None, first_check=0.0):
+    def wait(self, serial_number: str, task_id: str, deadline: float, request: Optional[Mapping[str, Any]] = None,
+             started_at: Optional[float] = None, first_check: float = 0.0) -> Tuple[Dict[str, Any], PollOutcome]:
         """Wait until the test is done or ``deadline`` (monotonic) passes; returns ``(result, PollOutcome)``.
 
         The result's ``error_type`` is ``timeout`` when the deadline passed first. API errors propagate as
@@ -110,7 +123,7 @@ class TaskWaiter:
         expected, confident = self.expected(request) if request.get("duration") else (None, False)
         outcome = wait_for_task(tolerant, self.clock, max(0.0, deadline - self.clock.monotonic()),
                                 expected_seconds=expected, first_check=first_check, confident=confident,
-                                started_at=started_at)
+                                started_at=started_at, run_seconds=run_seconds(request))
         if outcome.timed_out and tolerant.last_error is not None:
             # The wait ran out while the polls got no usable answer: say why (not "still None").
             raise tolerant.last_error
@@ -119,7 +132,7 @@ class TaskWaiter:
             self._record(request, outcome, started_at)
         return result, outcome
 
-    def _record(self, request, outcome, started_at):
+    def _record(self, request: Mapping[str, Any], outcome: PollOutcome, started_at: Optional[float]) -> None:
         key = self._timing_key(request)
         if outcome.timed_out and started_at is not None:
             self.history.record(key, self.clock.monotonic() - started_at, timed_out=True)
@@ -127,7 +140,7 @@ class TaskWaiter:
             self.history.record(key, observed_seconds(outcome.body))
 
 
-def unreadable_answer(client, serial_number, task_id, body):
+def unreadable_answer(client: CentralClient, serial_number: str, task_id: str, body: Any) -> CentralError:
     """The CentralError for a 200 answer about a task that has no status to read."""
     path = task_path(client.api_version, serial_number, task_id)
     shown = "a JSON %s" % type(body).__name__ if not isinstance(body, dict) else \
@@ -144,15 +157,16 @@ class TolerantFetch:
     read timeout) and a 200 that cannot be read (not JSON, or no status).
     """
 
-    def __init__(self, fetch, unreadable, tolerated=TOLERATED_POLL_ERRORS):
+    def __init__(self, fetch: Callable[[Optional[float]], Any], unreadable: Callable[[Any], CentralError],
+                 tolerated: int = TOLERATED_POLL_ERRORS) -> None:
         self._fetch = fetch
         self._unreadable = unreadable
         self.tolerated = tolerated
-        self.last_body = None
-        self.last_error = None
+        self.last_body: Any = None
+        self.last_error: Optional[CentralError] = None
         self.consecutive_errors = 0
 
-    def __call__(self, deadline):
+    def __call__(self, deadline: Optional[float]) -> Any:
         try:
             body = self._fetch(deadline)
             if task_state(body) == UNREADABLE:
@@ -172,7 +186,7 @@ class TolerantFetch:
         return body
 
 
-def outcome_failure(result, outcome):
+def outcome_failure(result: Mapping[str, Any], outcome: PollOutcome) -> Optional[Tuple[str, str]]:
     """(msg, error_type) when the wait's result is a failure to report, else None."""
     if result["error_type"] == "timeout":
         return ("iperf test %s on gateway %s was still %s after %.0f s of waiting; it may still finish - look it up "

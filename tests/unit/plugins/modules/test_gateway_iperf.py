@@ -11,6 +11,13 @@ import pytest
 from ansible_collections.aruba_central.troubleshooting.plugins.modules import gateway_iperf
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.fake_clock import FakeClock
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import HttpMock, error_reply, reply
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.module_input import (
+    CONNECTION_CASES,
+    SECRET,
+    UNSAFE_SERIALS,
+    assert_refused,
+    run_without_central,
+)
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.module_runner import run_module
 
 SERIAL = "CNF7G9K001"
@@ -92,6 +99,121 @@ def test_bad_input_fails_before_any_request(lease_dir, extra, message):
     assert http.requests == []
     assert result.get("changed", False) is False
     assert not os.path.exists(lease_dir), "no lease is taken for bad input"
+
+
+def iperf_args(**extra):
+    values = {"base_url": BASE, "access_token": SECRET, "serial_number": "CNF7G9K001", "server_address": "127.0.0.1"}
+    values.update(extra)
+    return values
+
+
+def refuse(lease_dir, **extra):
+    """Run gateway_iperf with bad input against a Central that expects no request: (result, http), nothing leased."""
+    values = iperf_args(**extra)
+    values.setdefault("lease_dir", lease_dir)
+    result, http = run_without_central(gateway_iperf, values)
+    assert not os.path.exists(values["lease_dir"]), "no iperf server is leased for bad input"
+    return result, http
+
+
+@pytest.mark.parametrize("option, extra", CONNECTION_CASES)
+def test_bad_connection_options_fail_before_any_request(lease_dir, option, extra):
+    result, http = refuse(lease_dir, **extra)
+    assert_refused(result, http, option)
+    assert SECRET not in result["msg"]
+
+
+def test_request_timeout_zero_is_refused(lease_dir):
+    result, http = refuse(lease_dir, request_timeout=0)
+    assert_refused(result, http, "request_timeout")
+
+
+@pytest.mark.parametrize("serial", UNSAFE_SERIALS)
+def test_gateway_iperf_refuses_unsafe_serial_numbers(lease_dir, serial):
+    result, http = refuse(lease_dir, serial_number=serial)
+    assert_refused(result, http, "serial_number")
+
+
+IPERF_CASES = [
+    ("serial_number", {"serial_number": None}),
+    ("server_address", {"server_address": None}),
+    ("server_address", {"server_pool": ["127.0.0.1"]}),
+    ("port", {"port": 0}),
+    ("port", {"port": -1}),
+    ("port", {"port": 65536}),
+    ("port", {"port": "http"}),
+    ("port", {"server_address": "127.0.0.1:5201"}),
+    ("duration", {"duration": 0}),
+    ("duration", {"duration": 9}),
+    ("duration", {"duration": 121}),
+    ("duration", {"duration": -10}),
+    ("duration", {"duration": "ten"}),
+    ("duration", {"duration": 10.5}),
+    ("duration", {"duration": True}),
+    ("parallel", {"parallel": 0}),
+    ("parallel", {"parallel": 129}),
+    ("parallel", {"parallel": -1}),
+    ("parallel", {"parallel": "all"}),
+    ("omit", {"omit": -1}),
+    ("omit", {"omit": 61}),
+    ("omit", {"omit": "some"}),
+    ("protocol", {"protocol": "icmp"}),
+    ("protocol", {"protocol": ""}),
+    ("include_reverse", {"include_reverse": "perhaps"}),
+    ("include_raw_output", {"include_raw_output": "sometimes"}),
+    ("vlan_interface", {"vlan_interface": "0"}),
+    ("vlan_interface", {"vlan_interface": "4095"}),
+    ("vlan_interface", {"vlan_interface": "vlan 152"}),
+    ("vlan_interface", {"vlan_interface": "../152"}),
+    ("vlan_interface", {"vlan_interface": "v" * 33}),
+    ("vlan_interface", {"vlan_interface": "vlané"}),
+    ("wait", {"wait": "later"}),
+    ("wait_timeout", {"wait_timeout": 0}),
+    ("wait_timeout", {"wait_timeout": -5}),
+    ("wait_timeout", {"wait_timeout": "nan"}),
+    ("wait_timeout", {"wait_timeout": "inf"}),
+    ("wait_timeout", {"wait_timeout": 86401}),
+    ("wait_timeout", {"wait_timeout": "soon"}),
+    ("busy_retries", {"busy_retries": -1}),
+    ("busy_retries", {"busy_retries": 11}),
+    ("server_wait_timeout", {"server_wait_timeout": -1}),
+    ("server_wait_timeout", {"server_wait_timeout": "inf"}),
+    ("server_pool", {"server_address": None, "server_pool": []}),
+]
+
+
+@pytest.mark.parametrize("option, extra", IPERF_CASES)
+def test_gateway_iperf_refuses_bad_options(lease_dir, option, extra):
+    result, http = refuse(lease_dir, **extra)
+    assert_refused(result, http, option)
+
+
+# Server addresses that are neither host names nor IP addresses: refused before any request. The messages name
+# the bad value ("Invalid iperf server endpoint '256.1.1.1'") but not the option it came from.
+BAD_SERVERS = ["", "   ", "256.1.1.1", "1.2.3", "10.0.0.1.", "exa mple.com", "-bad.example", "bad-.example",
+               "a..b.example", "bad_host", "example.com/path", "http://iperf.example", "iperf.example?x", "iperf#1",
+               "iperf%2Fexample", "iperf\nexample", "ipérf.example", "[::1", "[not-ipv6]", "::1::2", "x" * 254,
+               "1.2.3.4;rm -rf /"]
+
+
+@pytest.mark.parametrize("address", BAD_SERVERS)
+def test_gateway_iperf_refuses_bad_server_addresses(lease_dir, address):
+    result, http = refuse(lease_dir, server_address=address)
+    assert_refused(result, http, "iperf server")
+
+
+@pytest.mark.parametrize("address", ["256.1.1.1", "exa mple.com"])
+def test_gateway_iperf_bad_server_address_message_names_the_option(lease_dir, address):
+    result, http = refuse(lease_dir, server_address=address)
+    assert_refused(result, http, "server_address")
+
+
+@pytest.mark.parametrize("pool", [["127.0.0.1", "bad_host"], ["127.0.0.1:0"], ["127.0.0.1:99999"], ["127.0.0.1:http"],
+                                  ["127.0.0.1", "127.0.0.1:5201"], [""], ["[::1]:5201", "::1"], ["iperf/../x:5201"],
+                                  "not a list of hosts"])
+def test_gateway_iperf_refuses_bad_server_pools(lease_dir, pool):
+    result, http = refuse(lease_dir, server_address=None, server_pool=pool)
+    assert_refused(result, http, "iperf server")
 
 
 # ---------------------------------------------------------------- check mode

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""gateway_iperf_result end to end in-process: scripted Central answers, a virtual clock, no real waiting."""
+"""gateway_iperf_result end to end in-process: scripted Central answers, a virtual clock, no real waiting;
+bad input fails with one line naming the option, before any request."""
 
 import copy
 import json
@@ -12,6 +13,13 @@ import pytest
 from ansible_collections.aruba_central.troubleshooting.plugins.modules import gateway_iperf_result
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.fake_clock import FakeClock
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import HttpMock, error_reply, reply
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.module_input import (
+    CONNECTION_CASES,
+    SECRET,
+    UNSAFE_SERIALS,
+    assert_refused,
+    run_without_central,
+)
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.module_runner import run_module
 
 SERIAL = "CNF7G9K001"
@@ -183,6 +191,16 @@ def test_v1alpha1_path_and_codes():
     assert result["error_type"] == "task_not_found"
 
 
+def test_check_mode_still_reads(seed):
+    http = HttpMock([("GET", TASK_PATH, reply(200, json=copy.deepcopy(seed)))])
+    result = run_module(gateway_iperf_result, args(), http=http, clock=FakeClock(), check_mode=True)
+    assert result["failed"] is False and result["changed"] is False
+    http.assert_done()
+
+
+# ---------------------------------------------------------------- bad input, before any request
+
+
 @pytest.mark.parametrize("bad", [
     {"serial_number": "CN/../x"},
     {"serial_number": "CN 1"},
@@ -205,8 +223,94 @@ def test_bad_input_fails_before_any_request(bad):
     assert http.requests == []
 
 
-def test_check_mode_still_reads(seed):
-    http = HttpMock([("GET", TASK_PATH, reply(200, json=copy.deepcopy(seed)))])
-    result = run_module(gateway_iperf_result, args(), http=http, clock=FakeClock(), check_mode=True)
-    assert result["failed"] is False and result["changed"] is False
+UNSAFE_TASK_IDS = [
+    "not-a-uuid", TASK + "/..", "../" + TASK, TASK + "?x=1", TASK + "#x", TASK.replace("-", "%2F", 1), " " + TASK,
+    TASK + " ", TASK + "\n", TASK[:8] + "\n" + TASK[9:], TASK.replace("a", "é", 1), TASK + "0", "", "..",
+]
+LOCATION = "/network-troubleshooting/v1/gateways/%s/iperf/async-operations/%s"
+
+
+def result_args(**extra):
+    values = {"base_url": BASE, "access_token": SECRET, "serial_number": "CNF7G9K001", "task_id": TASK}
+    values.update(extra)
+    return values
+
+
+@pytest.mark.parametrize("option, extra", CONNECTION_CASES)
+def test_bad_connection_options_fail_before_any_request(option, extra):
+    result, http = run_without_central(gateway_iperf_result, result_args(**extra))
+    assert_refused(result, http, option)
+    assert SECRET not in result["msg"]
+
+
+def test_request_timeout_zero_is_refused():
+    result, http = run_without_central(gateway_iperf_result, result_args(request_timeout=0))
+    assert_refused(result, http, "request_timeout")
+
+
+@pytest.mark.parametrize("serial", UNSAFE_SERIALS)
+def test_gateway_iperf_result_refuses_unsafe_serial_numbers(serial):
+    result, http = run_without_central(gateway_iperf_result, result_args(serial_number=serial))
+    assert_refused(result, http, "serial_number")
+
+
+@pytest.mark.parametrize("task_id", UNSAFE_TASK_IDS)
+def test_gateway_iperf_result_refuses_unsafe_task_ids(task_id):
+    result, http = run_without_central(gateway_iperf_result, result_args(task_id=task_id))
+    assert_refused(result, http, "task_id")
+
+
+@pytest.mark.parametrize("option, location", [
+    ("location", ""),
+    ("location", "/elsewhere/" + TASK),
+    ("location", "no-slashes-at-all"),
+    ("serial_number", LOCATION % ("CN%2F1", TASK)),
+    ("serial_number", LOCATION % ("..", TASK)),
+    ("serial_number", LOCATION % ("CN 1", TASK)),
+    ("serial_number", LOCATION % ("CNé1", TASK)),
+    ("task id", LOCATION % ("CNF7G9K001", "not-a-uuid")),
+    ("task id", LOCATION % ("CNF7G9K001", TASK + "%2F..")),
+    ("task id", LOCATION % ("CNF7G9K001", "..")),
+    ("location", LOCATION % ("CNF7G9K001", TASK + "/../../admin")),
+])
+def test_gateway_iperf_result_refuses_bad_locations(option, location):
+    result, http = run_without_central(gateway_iperf_result,
+                                       result_args(serial_number=None, task_id=None, location=location))
+    assert_refused(result, http, option if option != "location" else "location")
+
+
+@pytest.mark.parametrize("suffix", ["?next=/admin", "#fragment", "?", "/"])
+def test_a_location_query_or_fragment_never_reaches_the_url(suffix):
+    """Only the validated serial and task id of a location are used; the rest is dropped, never sent."""
+    not_found = reply(404, json={"errorCode": "HPE_GL_ERROR_NOT_FOUND", "message": "Async operation task not found"})
+    http = HttpMock([("GET", r"^%s/network-troubleshooting/v1/gateways/CNF7G9K001/iperf/async-operations/%s$"
+                      % (BASE, TASK), not_found)])
+    args = {"base_url": BASE, "access_token": SECRET, "location": LOCATION % ("CNF7G9K001", TASK) + suffix}
+    result = run_module(gateway_iperf_result, args, http=http, clock=FakeClock())
     http.assert_done()
+    assert result["error_type"] == "task_not_found"
+    assert http.requests[0].params is None
+
+
+RESULT_CASES = [
+    ("serial_number", {"serial_number": None}),
+    ("task_id", {"task_id": None}),
+    ("task_id", {"location": LOCATION % ("CNF7G9K001", TASK)}),
+    ("serial_number", {"serial_number": "CNF7G9K002", "task_id": None, "location": LOCATION % ("CNF7G9K001", TASK)}),
+    ("wait_timeout", {"wait_timeout": 0}),
+    ("wait_timeout", {"wait_timeout": -1}),
+    ("wait_timeout", {"wait_timeout": "later"}),
+    ("wait", {"wait": "maybe"}),
+]
+
+
+@pytest.mark.parametrize("option, extra", RESULT_CASES)
+def test_gateway_iperf_result_refuses_bad_options(option, extra):
+    result, http = run_without_central(gateway_iperf_result, result_args(**extra))
+    assert_refused(result, http, option)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_gateway_iperf_result_refuses_non_finite_wait_timeout(value):
+    result, http = run_without_central(gateway_iperf_result, result_args(wait_timeout=value))
+    assert_refused(result, http, "wait_timeout")

@@ -22,6 +22,7 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.cent
 )
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._client import CentralClient
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.echoed_secrets import ECHOED_SECRET, LIST, client_credentials, leaked
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.fake_clock import FakeClock
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import HttpMock, reply
 
@@ -184,6 +185,35 @@ def test_repr_shows_no_secret():
     tokens = TokenProvider(client_id="client-1", client_secret=SECRET, send=lambda *a: None)
     assert SECRET not in repr(tokens)
     assert "given-token" not in repr(TokenProvider(access_token="given-token"))
+
+
+@pytest.mark.parametrize("prefix", ["", "x" * 40, "x" * 70, "x" * 76, "x" * 200])
+@pytest.mark.parametrize("field", ["error_description", "message"])
+def test_a_token_endpoint_that_echoes_the_secret_never_puts_it_in_the_error(prefix, field):
+    http = HttpMock([("POST", r"/as/token\.oauth2$", reply(401, json={field: prefix + "bad secret " + ECHOED_SECRET}))])
+    with pytest.raises(CentralError) as info:
+        client_credentials(http).get(LIST)
+    assert info.value.error_type == "auth"
+    assert leaked(info.value, ECHOED_SECRET) == []
+
+
+def test_a_token_endpoint_that_echoes_the_secret_in_its_error_code_never_puts_it_in_the_error():
+    http = HttpMock([("POST", r"/as/token\.oauth2$", reply(401, json={"error": "bad secret " + ECHOED_SECRET}))])
+    with pytest.raises(CentralError) as info:
+        client_credentials(http).get(LIST)
+    assert leaked(info.value, ECHOED_SECRET) == []
+
+
+@pytest.mark.parametrize("answer", [
+    reply(200, text="<html><body>Welcome %s</body></html>" % ECHOED_SECRET),
+    reply(200, text="access_token=%s" % ECHOED_SECRET),
+    reply(500, text="Internal error for client_secret=%s" % ECHOED_SECRET),
+])
+def test_a_broken_token_answer_that_echoes_the_secret_never_puts_it_in_the_error(answer):
+    http = HttpMock([("POST", r"/as/token\.oauth2$", answer)])
+    with pytest.raises(CentralError) as info:
+        client_credentials(http).get(LIST)
+    assert leaked(info.value, ECHOED_SECRET) == []
 
 
 # ---- TokenCache --------------------------------------------------------------------------------------------------

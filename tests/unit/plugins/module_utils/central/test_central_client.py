@@ -27,6 +27,14 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.cent
     iperf_path,
     task_path,
 )
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.echoed_secrets import (
+    ECHOED_SECRET,
+    ECHOED_TOKEN,
+    LIST,
+    client_credentials,
+    leaked,
+    static_token,
+)
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.fake_clock import FakeClock
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import (
     HttpMock,
@@ -584,6 +592,35 @@ def test_missing_credentials_are_an_auth_error(clock):
     with pytest.raises(CentralError) as info:
         CentralClient(BASE, session=HttpMock(), clock=clock)
     assert info.value.error_type == "auth"
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 429, 500, 502])
+@pytest.mark.parametrize("prefix", ["", "y" * 75])
+def test_an_api_error_that_echoes_the_bearer_token_never_puts_it_in_the_error(status, prefix):
+    http = HttpMock([("GET", LIST + "$", error_reply(status, "HPE_GL_ERROR_X", prefix + "token " + ECHOED_TOKEN + " refused"))])
+    with pytest.raises(CentralError) as info:
+        static_token(http).get(LIST)
+    assert leaked(info.value, ECHOED_TOKEN) == []
+
+
+def test_a_minted_token_echoed_by_a_later_error_is_redacted_too():
+    http = HttpMock([
+        ("POST", r"/as/token\.oauth2$", reply(200, json={"access_token": ECHOED_TOKEN, "expires_in": 7200})),
+        ("GET", LIST + "$", error_reply(403, "HPE_GL_ERROR_FORBIDDEN", "Bearer %s may not list gateways" % ECHOED_TOKEN)),
+    ])
+    with pytest.raises(CentralError) as info:
+        client_credentials(http).get(LIST)
+    assert info.value.error_type == "forbidden"
+    assert leaked(info.value, ECHOED_TOKEN, ECHOED_SECRET) == []
+
+
+@pytest.mark.parametrize("suffix", ["\n", "\r\n", "\nX-Injected: 1"])
+def test_an_access_token_with_a_line_break_is_refused_without_showing_it(suffix):
+    client = CentralClient("http://127.0.0.1:%d" % _closed_port(), access_token=ECHOED_TOKEN + suffix, max_retries=0)
+    with pytest.raises(CentralError) as info:
+        client.get(LIST)
+    assert leaked(info.value, ECHOED_TOKEN) == []
+    assert "access_token" in str(info.value)
 
 
 # ---- session lifecycle -------------------------------------------------------------------------------------------

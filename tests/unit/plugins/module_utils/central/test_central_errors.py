@@ -13,6 +13,10 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.cent
     CentralError,
     error_from_response,
 )
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.assertions import assert_one_line
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.echoed_secrets import ECHOED_TOKEN, LIST, leaked, static_token
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import HttpMock, error_reply
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.strategies import BOUNDED, JSON_VALUES
 
 IPERF_PATH = "/network-troubleshooting/v1/gateways/CNF7G9K001/iperf"
 TASK_PATH = IPERF_PATH + "/async-operations/c7a3f2d1-e8a9-4b7c-8d1e-0f9a3b2c1d0e"
@@ -187,3 +191,45 @@ def test_any_answer_gives_a_one_line_message_and_a_known_type(status, payload):
     assert "\n" not in text and "\r" not in text
     assert text.startswith("GET %s failed: " % TASK_PATH)
     assert "secret=zz" not in text
+
+
+def test_a_query_string_in_a_path_never_reaches_the_error():
+    http = HttpMock([("GET", LIST, error_reply(404, "HPE_GL_ERROR_NOT_FOUND", "Resource not found."))])
+    with pytest.raises(CentralError) as info:
+        static_token(http).get(LIST + "?access_token=" + ECHOED_TOKEN)
+    assert leaked(info.value, ECHOED_TOKEN) == []
+
+
+BODIES = st.one_of(
+    st.binary(max_size=200),
+    st.text(max_size=200).map(lambda text: text.encode("utf-8")),
+    st.dictionaries(st.sampled_from(["errorCode", "message", "debugId", "httpStatusCode", "error", "error_description"]),
+                    JSON_VALUES, max_size=4).map(lambda value: json.dumps(value).encode("utf-8")),
+    JSON_VALUES.map(lambda value: json.dumps(value).encode("utf-8")),
+    st.sampled_from([b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+                     b'{"errorCode": "HPE_GRAVITY_TASK_NOT_FOUND", "message": "Async operation task not found"}',
+                     b'{"errorCode": "HPE_GL_ERROR_NOT_FOUND", "message": "Device not found: CNF7G9K001"}',
+                     b'{"errorCode": "HPE_GRAVITY_DEVICE_OFFLINE", "message": "Device offline"}', b"", b"\xff\xfe"]),
+)
+
+
+@BOUNDED
+@given(st.integers(min_value=100, max_value=599) | st.sampled_from([0, 999, -1]), BODIES,
+       st.sampled_from(["v1", "v1alpha1", None]), st.sampled_from(["GET", "POST", None]))
+def test_any_error_answer_becomes_one_central_error(status, body, api_version, method):
+    err = error_from_response(status, body, "/network-troubleshooting/v1/gateways/CN1/iperf?token=S3cr3t", api_version,
+                              method)
+    assert isinstance(err, CentralError)
+    assert err.error_type in ERROR_TYPES
+    assert_one_line(str(err))
+    assert "S3cr3t" not in str(err) and "S3cr3t" not in json.dumps(err.to_dict())
+    # A specific error code (..._NOT_FOUND, ..._OFFLINE, ..._NOT_READY) wins over the status; else the status decides.
+    if not any(code in body for code in (b"NOT_FOUND", b"DEVICE_OFFLINE", b"NOT_READY")):
+        expected = {401: "auth", 403: "forbidden", 429: "rate_limited"}.get(status)
+        if expected:
+            assert err.error_type == expected
+        if status == 409:
+            # a conflict is an offline gateway only when Central says so
+            assert err.error_type == ("device_offline" if b"ffline" in body else "api_error")
+        if status >= 500 or status == 400:
+            assert err.error_type == "api_error"

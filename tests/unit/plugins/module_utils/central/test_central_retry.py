@@ -18,6 +18,7 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.cent
     retry_delay_from_headers,
 )
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.fake_clock import FakeClock
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.strategies import BOUNDED
 
 
 class FixedRng:
@@ -151,3 +152,21 @@ def test_no_headers_no_hint(clock):
 def test_any_header_value_gives_none_or_a_finite_delay(headers):
     delay = retry_delay_from_headers(headers, FakeClock())
     assert delay is None or (0.0 <= delay and math.isfinite(delay))
+
+
+RATE_LIMIT_HEADER_VALUES = st.one_of(
+    st.text(max_size=30), st.integers(min_value=-10 ** 15, max_value=10 ** 15).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.sampled_from(["2025-06-15T12:00:05Z", "2025-06-15T11:00:00Z", "Sun, 15 Jun 2025 12:00:07 GMT", "1749988805",
+                     "1749988805000", "9" * 400, "nan", "-inf", "1e999", "", " 3 ", "0x10"]),
+)
+RATE_LIMIT_HEADERS = st.dictionaries(st.sampled_from(["Retry-After", "retry-after", "X-RateLimit-Reset",
+                                                      "x-ratelimit-remaining", "X-RateLimit-Remaining", "RateLimit-Reset",
+                                                      "Other"]), RATE_LIMIT_HEADER_VALUES, max_size=4)
+
+
+@BOUNDED
+@given(RATE_LIMIT_HEADERS, st.booleans())
+def test_any_rate_limit_headers_give_a_bounded_delay_or_none(headers, include_reset):
+    delay = retry_delay_from_headers(headers, FakeClock(), include_reset=include_reset)
+    assert delay is None or (isinstance(delay, float) and math.isfinite(delay) and 0.0 <= delay)

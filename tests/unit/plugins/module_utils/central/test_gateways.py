@@ -5,7 +5,7 @@
 """Gateway list: filter building and quoting, cursor paging and its guards, normalization of v1 and v1alpha1."""
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
@@ -19,6 +19,7 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.cent
     normalize_gateway,
     normalize_status,
 )
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.strategies import BOUNDED, JSON_SCALARS, JSON_VALUES
 
 PATH = "/network-monitoring/v1/gateways"
 
@@ -328,3 +329,44 @@ def test_fetch_gateways_normalizes_and_keeps_a_gateway_listed_twice_once():
     assert [(gw["serial_number"], gw["status"]) for gw in gateways] == [
         ("CNF7G9K001", "Online"), ("CNF7G9K002", "Online"), ("CNF7G9K003", "Offline")]
     assert client.calls[0][1] == {"limit": 2, "filter": "model eq 'A9004'"}
+
+
+# ---------------------------------------------------------------- any gateway item or listing
+
+
+class ListingClient:
+    """Answers the gateway list with one page of ``items``."""
+
+    api_version = "v1"
+
+    def __init__(self, items):
+        self.items = items
+
+    @staticmethod
+    def monitoring_path(*parts):
+        return "/network-monitoring/v1/" + "/".join(parts)
+
+    def get(self, path, params=None, deadline=None):  # pylint: disable=unused-argument
+        return {"items": self.items, "count": len(self.items), "next": None}
+
+
+GATEWAY_ITEMS = st.lists(st.dictionaries(st.sampled_from(["serialNumber", "deviceName", "siteName", "status", "model",
+                                                          "ipAddress", "serial_number", "name"]),
+                                         JSON_SCALARS, max_size=6), max_size=5)
+
+
+@BOUNDED
+@given(GATEWAY_ITEMS)
+def test_any_gateway_item_normalizes_to_every_field(items):
+    for item in items:
+        gateway = normalize_gateway(item)
+        assert set(gateway) == set(NORMALISED_FIELDS)
+
+
+@BOUNDED
+@given(st.lists(st.dictionaries(st.sampled_from(["serialNumber", "deviceName", "status"]), JSON_VALUES, max_size=3),
+                max_size=4))
+@example([{"serialNumber": ["CN1"]}])
+def test_any_gateway_listing_is_read_without_crashing(items):
+    gateways = fetch_gateways(ListingClient(items))
+    assert all(set(gateway) == set(NORMALISED_FIELDS) for gateway in gateways)

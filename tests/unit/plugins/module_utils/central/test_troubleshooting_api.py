@@ -4,7 +4,11 @@
 
 """Central's gateway iperf API in one place: identifiers, paths, the request body, answers and error types."""
 
+import uuid
+from urllib.parse import quote
+
 import pytest
+from hypothesis import given, strategies as st
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._client import CentralClient
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
@@ -27,6 +31,7 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.cent
     validate_serial,
     validate_task_id,
 )
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.assertions import assert_one_line
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.fake_clock import FakeClock
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import (
     HttpMock,
@@ -34,6 +39,7 @@ from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_moc
     read_timeout,
     reply,
 )
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.strategies import BOUNDED
 
 TASK = "c7a3f2d1-e8a9-4b7c-8d1e-0f9a3b2c1d0e"
 SERIAL = "CNF7G9K001"
@@ -118,6 +124,35 @@ def test_parse_location_gives_the_serial_and_the_task_id():
 def test_parse_location_validates_both_parts(bad, message):
     with pytest.raises(ValueError, match=message):
         parse_location(bad)
+
+
+TASK_LOCATION = "/network-troubleshooting/v1/gateways/CN1/iperf/async-operations/{0}"
+URL_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=70) | st.sampled_from(
+    ["..", ".", "CN/1", "CN%2F1", "CN?x", "CN#x", "CN 1", "CN\n1", "CNé1", "C" * 64, "C" * 65])
+
+
+@BOUNDED
+@given(URL_TEXT)
+def test_an_accepted_serial_number_is_always_a_safe_url_segment(text):
+    try:
+        serial = validate_serial(text)
+    except ValueError as exc:
+        assert_one_line(str(exc))
+        return
+    assert quote(serial, safe="") == serial and serial not in (".", "..")
+    assert iperf_path("v1", serial) == "/network-troubleshooting/v1/gateways/%s/iperf" % serial
+
+
+@BOUNDED
+@given(URL_TEXT | st.uuids().map(str) | st.uuids().map(TASK_LOCATION.format))
+def test_a_task_id_taken_from_a_location_is_always_a_uuid(location_text):
+    try:
+        serial, task_id = parse_location(location_text)
+    except ValueError as exc:
+        assert_one_line(str(exc))
+        return
+    assert validate_task_id(task_id) == task_id and validate_serial(serial) == serial
+    assert str(uuid.UUID(task_id)) == task_id.lower()
 
 
 # ---------------------------------------------------------------- paths and the request body

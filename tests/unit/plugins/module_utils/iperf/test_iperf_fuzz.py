@@ -12,11 +12,12 @@ import math
 import os
 import re
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._parser import classify_iperf_error, parse_iperf
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._units import to_bits_per_second, to_bytes
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.paths import fixture_path
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.strategies import BOUNDED
 
 FIXTURES = fixture_path("iperf")
 SAMPLE_NAMES = sorted(n for n in os.listdir(FIXTURES) if n.endswith(".txt"))
@@ -24,8 +25,6 @@ SAMPLES = {}
 for _name in SAMPLE_NAMES:
     with open(os.path.join(FIXTURES, _name), encoding="utf-8") as _handle:
         SAMPLES[_name] = _handle.read()
-
-BOUNDED = settings(max_examples=200, deadline=None, derandomize=True, database=None)
 
 TOP_KEYS = ["iperf_version", "protocol", "streams", "duration_seconds", "upload", "download", "error", "cpu"]
 BLOCK_KEYS = {"sender", "receiver", "intervals", "stalled_intervals", "udp"}
@@ -76,7 +75,7 @@ def assert_sane_numbers(value, path="result"):
 def assert_block_shape(block):
     if block is None:
         return
-    assert set(block) - {"streams_detail"} == BLOCK_KEYS
+    assert set(block) - {"streams_detail"} == BLOCK_KEYS | {"sender_mss_bytes"}
     assert isinstance(block["stalled_intervals"], int)
     for item in block["intervals"]:
         assert set(item) == INTERVAL_KEYS

@@ -62,7 +62,9 @@ def test_central_seed_raw_output():
     # measured 0.00-10.00: a whole number of seconds is an int
     assert isinstance(result["duration_seconds"], int)
     upload = result["upload"]
-    assert sorted(upload) == ["intervals", "receiver", "sender", "stalled_intervals", "udp"]
+    assert sorted(upload) == ["intervals", "receiver", "sender", "sender_mss_bytes", "stalled_intervals", "udp"]
+    # "TCP MSS: 1448 (default)": the gateway is the client and sends the upload
+    assert upload["sender_mss_bytes"] == 1448
     # sender: 11.4 MBytes = round(11.4 * 1048576 = 11953766.4); 9.58 Mbits/sec = 9.58 * 10**6; 239 retransmits
     assert upload["sender"] == {"bits_per_second": 9580000, "bytes": 11953766, "retransmits": 239}
     # receiver: 9.14 MBytes = round(9.14 * 1048576 = 9583984.64)
@@ -1005,3 +1007,11 @@ def test_a_control_reset_after_measuring_is_a_failed_test():
     assert classify_iperf_error(text) == "test_failed"
     assert classify_iperf_error(sample("iperf-3.12_tcp_cut_short_kill.txt")) == "test_failed"
     assert classify_iperf_error(sample("iperf-3.12_tcp_cut_short_term.txt")) == "test_failed"
+
+
+def test_a_stream_id_too_long_to_be_real_is_not_a_stream():
+    text = ("[  5]   0.00-1.00   sec   545 MBytes  4.56 Gbits/sec    1    767 KBytes\n"
+            "[%s]   0.00-1.00   sec   541 MBytes  4.53 Gbits/sec    1    767 KBytes\n" % ("9" * 40))
+    upload = parse_iperf(text)["upload"]
+    assert "streams_detail" not in upload
+    assert [item["bits_per_second"] for item in upload["intervals"]] == [4560000000]

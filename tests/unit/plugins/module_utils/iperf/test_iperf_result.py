@@ -5,16 +5,24 @@
 """A Central task body becomes the gateway_iperf result: never a pass unless measured."""
 
 import copy
+import json
 import os
+import uuid
 
 import pytest
+from hypothesis import example, given, strategies as st
 
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._troubleshooting import RUNNING, task_state
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf._result import (
     build_result,
     failure_message,
+    has_figures,
     intervals_from_output,
 )
+from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils._thresholds import evaluate
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.assertions import assert_one_line
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.paths import fixture_path
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.strategies import BOUNDED, JSON_VALUES
 
 FIXTURES = fixture_path("iperf")
 ALL_RAW = {"sender": {"bits_per_second": "raw_output", "bytes": "raw_output", "retransmits": "raw_output"},
@@ -184,3 +192,112 @@ def test_malformed_output_strings_give_none_not_an_exception():
     assert intervals[0]["bits_per_second"] is None and intervals[0]["start"] is None
     result = build_result("CN1", "t", {"status": "COMPLETED", "output": output})
     assert result["error_type"] == "no_measurement"
+
+
+# ---------------------------------------------------------------- any task body: never a success that is not one
+
+RESULT_ERROR_TYPES = ("server_busy", "server_unreachable", "test_failed", "no_measurement", "api_error")
+STATUSES = ["INITIATED", "RUNNING", "COMPLETED", "FAILED", "completed", "", "UNKNOWN"]
+SEED_RAW = ("\nPerf-test: Finished\n\nConnecting to host 84.17.57.129, port 5201\n"
+            "[  4] local 10.1.1.2 port 50123 connected to 84.17.57.129 port 5201\n"
+            "[ ID] Interval           Transfer     Bandwidth       Retr  Cwnd\n"
+            "[  4]   0.00-1.00   sec  6.42 MBytes  53.9 Mbits/sec    3    618 KBytes\n"
+            "- - - - - - - - - - - - - - - - - - - - - - - - -\n"
+            "[ ID] Interval           Transfer     Bandwidth       Retr\n"
+            "[  4]   0.00-10.00  sec  11.4 MBytes  9.58 Mbits/sec  239             sender\n"
+            "[  4]   0.00-10.00  sec  9.14 MBytes  7.67 Mbits/sec                  receiver\n\niperf Done.\n")
+OUTPUT = {"iperfServerAddress": "84.17.57.129", "senderBandwidth": "9.58 Mbits/sec",
+          "receiverBandwidth": "7.67 Mbits/sec", "totalTransferredBytesFromSender": "11.4 MBytes",
+          "totalTransferredBytesFromReceiver": "9.14 MBytes",
+          "metrics": [{"intervalInSeconds": "0.00-1.00", "bandwidthInbps": "53.9 Mbits/sec",
+                       "transferSizeInBytes": "6.42 MBytes"}]}
+
+
+@st.composite
+def task_bodies(draw):
+    """Task bodies near the real ones: each field plausible, missing, or any JSON value."""
+    body = {}
+    plausible = {
+        "status": st.sampled_from(STATUSES),
+        "progressPercent": st.integers(min_value=-5, max_value=150) | st.text(max_size=4),
+        "startTime": st.sampled_from(["2025-05-20T14:02:29.753198552Z", "", "yesterday"]),
+        "endTime": st.sampled_from(["2025-05-20T14:03:27.301496079Z", None, "soon"]),
+        "output": st.sampled_from([OUTPUT, {}, {"senderBandwidth": "fast"}, None]),
+        "rawOutput": st.sampled_from([SEED_RAW, "", "iperf3: error - the server is busy running a test. try again later",
+                                      "iperf3: error - unable to connect to server: Connection refused", None,
+                                      SEED_RAW[:200]]),
+        "failReason": st.sampled_from([None, "", "the server is busy", "Gateway rebooted", "timeout"]),
+    }
+    for key, strategy in plausible.items():
+        choice = draw(st.integers(min_value=0, max_value=9))
+        if choice == 0:
+            continue
+        body[key] = draw(strategy) if choice > 2 else draw(JSON_VALUES)
+    return body
+
+
+def may_succeed(body):
+    """The contract: only a COMPLETED test (any case) without failReason and without an iperf3 error may succeed."""
+    status = body.get("status")
+    raw = body.get("rawOutput")
+    return (isinstance(status, str) and status.strip().upper() == "COMPLETED" and not body.get("failReason")
+            and not (isinstance(raw, str) and "iperf3: error" in raw))
+
+
+def assert_contract(body, result):
+    """Never a success that may not be one, never a success without a figure, and a figure means success."""
+    measured = has_figures(result["upload"]) or has_figures(result["download"])
+    if result["succeeded"]:
+        assert may_succeed(body) and measured
+    elif may_succeed(body):
+        assert result["error_type"] == "no_measurement" and not measured
+
+
+def finite_json(value):
+    json.dumps(value, allow_nan=False)
+
+
+@BOUNDED
+@given(task_bodies())
+@example({"status": "COMPLETED", "output": OUTPUT, "rawOutput": SEED_RAW, "failReason": None})
+@example({"status": "COMPLETED", "output": None, "failReason": "the server is busy"})
+@example({"status": "COMPLETED", "output": OUTPUT, "failReason": "Gateway rebooted"})
+def test_any_plausible_task_body_gives_a_result_that_never_claims_success_wrongly(body):
+    result = build_result("CNF7G9K001", str(uuid.UUID(int=1)), body, {"duration": 10, "port": 5201})
+    assert_contract(body, result)
+    if result["succeeded"]:
+        assert result["error_type"] is None and result["fail_reason"] is None
+    elif task_state(body) == RUNNING:
+        assert result["error_type"] is None, "a running test is neither a pass nor a failure"
+    else:
+        assert result["error_type"] in RESULT_ERROR_TYPES
+        assert_one_line(failure_message(result))
+    finite_json(result)
+    verdict = evaluate(result, {"min_receiver_mbps": 1, "max_stalled_intervals": 2})
+    assert verdict["verdict"] != "PASS" or (result["succeeded"] and all(check["passed"] for check in verdict["checks"]))
+    assert verdict["verdict"] == "ERROR" or result["succeeded"]
+    assert_one_line(verdict["message"])
+
+
+@pytest.mark.parametrize("body", [{"status": ["COMPLETED"]}, {"status": {"value": "RUNNING"}},
+                                  {"status": "FAILED", "failReason": 5}, {"status": "COMPLETED", "failReason": ["x"]},
+                                  {"status": "COMPLETED", "output": OUTPUT, "failReason": {"code": 1}}],
+                         ids=["status-list", "status-object", "failReason-number", "failReason-list",
+                              "failReason-object"])
+def test_a_malformed_task_body_never_crashes_the_result(body):
+    result = build_result("CNF7G9K001", str(uuid.UUID(int=1)), body)
+    assert result["succeeded"] is False
+    if result["error_type"]:
+        assert_one_line(failure_message(result))
+    finite_json(result)
+
+
+@BOUNDED
+@given(st.dictionaries(st.sampled_from(["status", "output", "rawOutput", "failReason", "progressPercent"]),
+                       JSON_VALUES, max_size=5))
+def test_any_json_task_body_never_crashes_the_result(body):
+    result = build_result("CNF7G9K001", str(uuid.UUID(int=1)), body)
+    if result["error_type"]:
+        assert_one_line(failure_message(result))
+    assert_contract(body, result)
+    finite_json(result)
