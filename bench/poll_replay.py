@@ -1,6 +1,7 @@
-#!/usr/bin/env python3
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Replay the collection's poller against the simulator's timing model, in virtual time (no simulator, no sleep).
 
     python bench/poll_replay.py [--speed 1,5,20] [--tests 200]
@@ -8,8 +9,9 @@
 For each speed, 200 tests whose Central set-up takes 40-56 s (uniform, as the simulator's generated gateways)
 and whose iperf run takes 2 x 10 s, both divided by the speed; ``progressPercent`` counts the run phase only (as
 the simulator reports it). Each test is waited for by ``_poller.wait_for_task`` twice: cold (no timing history:
-the prior 48 s + 20 s, first check after 5 s) and warm (the median of the tests as a confident expectation, first
-check 0.5 s before it), exactly as ``gateway_iperf`` calls it. Prints the detection lag (completed -> seen) and the
+the prior 48 s + 20 s) and warm (the median of the tests as a confident expectation), with the first check and the
+phase plan (``first_poll_delay``, ``run_seconds`` = 2 x 10 s as the request asks, whatever the speed) exactly as
+``gateway_iperf`` calls it. Prints the detection lag (completed -> seen) and the
 polls per test. The collection is found like bench/run.py finds it (ANSIBLE_COLLECTIONS_PATH, else .dev/).
 """
 
@@ -24,7 +26,8 @@ from fleet_bench.figures import median, percentile  # noqa: E402  pylint: disabl
 from fleet_bench.playbook import default_collections_path  # noqa: E402  pylint: disable=wrong-import-position
 
 PRIOR_SECONDS = 68.0
-COLD_FIRST_CHECK = 5.0
+# What gateway_iperf knows of the run: duration 10 s, both directions (the role's default), in Central's own time.
+REQUESTED_RUN_SECONDS = 20.0
 
 
 class VirtualClock:
@@ -51,23 +54,24 @@ def scripted_task(clock, setup, run, polls):
     return fetch
 
 
-def replay(wait_for_task, setup, run, expected, confident, first_check):
+def replay(poller, setup, run, expected, confident):
     """(lag seconds, polls) of one test."""
     clock, polls = VirtualClock(), []
-    wait_for_task(scripted_task(clock, setup, run, polls), clock, timeout=expected + 60.0, expected_seconds=expected,
-                  first_check=first_check, confident=confident, started_at=0.0)
+    first_check = poller.first_poll_delay(expected, confident, REQUESTED_RUN_SECONDS)
+    poller.wait_for_task(scripted_task(clock, setup, run, polls), clock, timeout=expected + 60.0,
+                         expected_seconds=expected, first_check=first_check, confident=confident, started_at=0.0,
+                         run_seconds=REQUESTED_RUN_SECONDS)
     return polls[-1] - (setup + run), len(polls)
 
 
-def scenario(wait_for_task, speed, tests, seed=1):
+def scenario(poller, speed, tests, seed=1):
     rng = random.Random(seed)
-    setups = [rng.uniform(40.0, 56.0) / speed for _ in range(tests)]
+    setups = [rng.uniform(40.0, 56.0) / speed for _index in range(tests)]
     run = 20.0 / speed
     warm = median([setup + run for setup in setups])
     rows = {}
-    for name, expected, confident, first_check in (("cold", PRIOR_SECONDS, False, COLD_FIRST_CHECK),
-                                                   ("warm", warm, True, max(0.0, warm - 0.5))):
-        results = [replay(wait_for_task, setup, run, expected, confident, first_check) for setup in setups]
+    for name, expected, confident in (("cold", PRIOR_SECONDS, False), ("warm", warm, True)):
+        results = [replay(poller, setup, run, expected, confident) for setup in setups]
         lags, polls = [r[0] for r in results], [r[1] for r in results]
         rows[name] = {"lag_median": round(median(lags), 2), "lag_p95": round(percentile(lags, 0.95), 2),
                       "lag_max": round(max(lags), 2), "polls_mean": round(sum(polls) / float(len(polls)), 2)}
@@ -77,8 +81,8 @@ def scenario(wait_for_task, speed, tests, seed=1):
 def load_poller(collections_path):
     sys.path.insert(0, collections_path.split(os.pathsep)[0])
     # pylint: disable-next=import-outside-toplevel
-    from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._poller import wait_for_task
-    return wait_for_task
+    from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.iperf import _poller
+    return _poller
 
 
 def main(argv=None):
@@ -92,9 +96,9 @@ def main(argv=None):
         parser.error("--speed must be numbers separated by commas, e.g. 1,5,20")
     if not speeds or min(speeds) <= 0 or args.tests < 1:
         parser.error("--speed values must be greater than 0 and --tests at least 1")
-    wait_for_task = load_poller(default_collections_path())
+    poller = load_poller(default_collections_path())
     for speed in speeds:
-        for name, row in scenario(wait_for_task, speed, args.tests).items():
+        for name, row in scenario(poller, speed, args.tests).items():
             print("speed %5.1f %s: detection lag median %.2f s, p95 %.2f s, max %.2f s; %.2f polls per test"
                   % (speed, name, row["lag_median"], row["lag_p95"], row["lag_max"], row["polls_mean"]))
     return 0

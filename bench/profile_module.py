@@ -1,6 +1,7 @@
-#!/usr/bin/env python3
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Where one gateway_iperf run spends its time on the controller: interpreter start-up, imports, the module's
 own work, waiting, and what Ansible adds around a module task.
 
@@ -56,10 +57,10 @@ def timed(argv, env, cwd):
 
 def import_times(env, cwd, runs):
     """Interpreter start-up alone, the module's import, and the heaviest imports under it (cumulative, ms)."""
-    bare = [timed([sys.executable, "-c", "pass"], env, cwd)[0] for _ in range(runs)]
+    bare = [timed([sys.executable, "-c", "pass"], env, cwd)[0] for _run in range(runs)]
     totals, heaviest = [], {}
-    for _ in range(runs):
-        wall, _, done = timed([sys.executable, "-X", "importtime", "-c", "import " + MODULE], env, cwd)
+    for _run in range(runs):
+        wall, _cpu, done = timed([sys.executable, "-X", "importtime", "-c", "import " + MODULE], env, cwd)
         totals.append(wall)
         for line in done.stderr.splitlines():
             match = _IMPORT_LINE.match(line)
@@ -83,7 +84,7 @@ def direct_runs(sim, serial, env, work_dir, runs):
     with open(args_path, "w", encoding="utf-8") as handle:
         json.dump(module_args(sim, serial), handle)
     rows = []
-    for _ in range(runs):
+    for _run in range(runs):
         sim.reset_metrics()
         wall, cpu, done = timed([sys.executable, "-m", MODULE, args_path], env, work_dir)
         answer = json.loads(done.stdout or "{}")
@@ -108,7 +109,7 @@ def profile_summary(path, top=15):
     """
     stats = pstats.Stats(path)
     rows = []
-    for (filename, line, name), (_, calls, own, cumulative, _) in stats.stats.items():  # pylint: disable=no-member
+    for (filename, line, name), (_primitive_calls, calls, own, cumulative, _callers) in stats.stats.items():  # pylint: disable=no-member
         rows.append({"file": os.path.basename(filename), "function": "%s:%d(%s)" % (os.path.basename(filename), line, name),
                      "calls": calls, "own_seconds": round(own, 4), "cumulative_seconds": round(cumulative, 4),
                      "ours": "aruba_central/troubleshooting/plugins/" in filename.replace(os.sep, "/"),
@@ -142,8 +143,8 @@ def adhoc(sim, serial, env, work_dir, runs):
     for name, argv in (("ping", base + ["-m", "ansible.builtin.ping"]),
                        ("gateway_iperf", base + ["-m", "aruba_central.troubleshooting.gateway_iperf", "-a", iperf_args])):
         walls = []
-        for _ in range(runs):
-            wall, _, done = timed(argv, env, work_dir)
+        for _run in range(runs):
+            wall, _cpu, done = timed(argv, env, work_dir)
             if done.returncode != 0:
                 raise SystemExit("ansible -m %s failed: %s" % (name, (done.stdout + done.stderr).strip()[-500:]))
             walls.append(wall)

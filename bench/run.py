@@ -1,6 +1,7 @@
-#!/usr/bin/env python3
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Fleet benchmark: validate N simulated gateways on E iperf server endpoints, with the collection and with the
 ansible.builtin.uri baseline, and compare both with the ideal ceil(N / E) x one test.
 
@@ -26,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fleet_bench import figures, playbook, render  # noqa: E402  pylint: disable=wrong-import-position
 from fleet_bench.measure import ROOT, Settings, measure_baseline, measure_collection  # noqa: E402  pylint: disable=wrong-import-position
 from fleet_bench.simulator import SimulatorError  # noqa: E402  pylint: disable=wrong-import-position
+from fleet_bench.slices import SLICES, measure_shared_pool  # noqa: E402  pylint: disable=wrong-import-position
 from fleet_bench.snapshot import snapshot  # noqa: E402  pylint: disable=wrong-import-position
 from fleet_bench.sizes import MAX_FORKS, default_forks, label, parse_sizes  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -54,6 +56,9 @@ def parse_args(argv=None):
     parser.add_argument("--results-dir", default=None,
                         help="where the JSON results go (default bench/results; --smoke writes none unless given)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (inventories, logs, reports)")
+    parser.add_argument("--slices", action="store_true",
+                        help="also run two concurrent slices on one server pool, without and with "
+                             "gateway_bandwidth_slice_count (busy answers, tests started, wall time)")
     args = parser.parse_args(argv)
     try:
         args.size_list = [(24, 4)] if args.smoke else parse_sizes(args.sizes)
@@ -106,6 +111,13 @@ def measure_size(gateways, endpoints, args, settings, work_root):
         print("[%s] baseline (ansible.builtin.uri, serial %d, until/delay 5) ..." % (size, endpoints), flush=True)
         entry["baseline"] = measure_baseline(gateways, endpoints, settings, work_dir)
         entry["collection_to_baseline"] = figures.comparison(ours, entry["baseline"])
+    if args.slices:
+        per_slice = max(1, forks // SLICES)
+        entry["slices"] = []
+        for partition in (False, True):
+            print("[%s] %d concurrent slices on one pool, %s, %d forks each ..." % (
+                size, SLICES, "partitioned" if partition else "shared", per_slice), flush=True)
+            entry["slices"].append(measure_shared_pool(gateways, endpoints, per_slice, settings, work_dir, partition))
     return entry
 
 
@@ -128,6 +140,12 @@ def print_summary(entries):
     print("\nTargets (benchmark figures, not pass/fail):")
     for entry in entries:
         print(render.targets(entry["size"], entry["targets"]))
+    for entry in entries:
+        for run in entry.get("slices", []):
+            print("  %-7s %d slices, pool %-11s: %s busy answers, %s tests for %s gateways, %s reported, wall %s s, "
+                  "CPU %s s, verdicts %s" % (entry["size"], SLICES, run["kind"], run["busy_answers"], run["tests_started"],
+                                             run["gateways"], run["reported"], run["wall_seconds"], run["cpu_seconds"],
+                                             run["verdicts"]))
     for entry in entries:
         phases = entry["collection"]["phases"]
         print("  %-7s collection wall time: %s s before the first test, %s s of tests, %s s after the last result"

@@ -1,6 +1,7 @@
-#!/usr/bin/env python3
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Print the Markdown tables of docs/performance.md from one results file of bench/run.py.
 
     python bench/summarise.py bench/results/<UTC time>-<sizes>.json

@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """One measured run at one fleet size: a fresh simulator, an inventory of its gateways, one ansible-playbook.
 
 ``measure_collection`` runs ``playbooks/validate_gateway_bandwidth.yml`` (role gateway_bandwidth, module
@@ -113,8 +115,8 @@ def measure_baseline(gateways, endpoints, settings, work_dir):
                 "bench_client_secret": CLIENT_SECRET, "bench_endpoints": sim.servers, "bench_ca_path": sim.ca_path}
 
     # serial: E batches of E hosts; more forks than that would never be used.
-    accounting, metrics, _, info, run_dir = _run("baseline", gateways, endpoints, endpoints, settings, work_dir,
-                                                 BASELINE_PLAYBOOK, extra_vars)
+    accounting, metrics, _gateways, info, run_dir = _run("baseline", gateways, endpoints, endpoints, settings,
+                                                         work_dir, BASELINE_PLAYBOOK, extra_vars)
     result = _result(accounting, metrics, gateways, endpoints, info, run_dir)
     result["forks"] = endpoints
     result["problems"] = checks.playbook_problems(accounting["returncode"], accounting["timed_out"], settings.timeout)

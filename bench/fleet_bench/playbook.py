@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Run one ansible-playbook and account for it: wall time, CPU seconds, peak memory, exit code.
 
 CPU and ``ru_maxrss`` come from ``os.wait4`` on the ansible-playbook process: the same accounting
@@ -92,7 +94,7 @@ def run(argv, env, cwd, log_path, timeout, sample_interval=1.0):
     timer.start()
     sampler = TreeSampler(proc.pid, interval=sample_interval).start()
     try:
-        _, status, usage = os.wait4(proc.pid, 0)
+        _pid, status, usage = os.wait4(proc.pid, 0)
     finally:
         timer.cancel()
         sampler.stop()

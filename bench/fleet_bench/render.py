@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The benchmark's console table."""
 
 COLUMNS = (
@@ -32,7 +34,7 @@ def row(size, name, figures, load):
 
 def table(rows):
     """Rows (dicts keyed as in COLUMNS) as aligned text."""
-    cells = [[title for title, _ in COLUMNS]] + [[text(r.get(key)) for _, key in COLUMNS] for r in rows]
+    cells = [[title for title, _key in COLUMNS]] + [[text(r.get(key)) for _title, key in COLUMNS] for r in rows]
     widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
     lines = ["  ".join(cell.rjust(width) if i > 1 else cell.ljust(width) for i, (cell, width) in
                        enumerate(zip(line, widths))).rstrip() for line in cells]

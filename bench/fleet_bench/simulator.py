@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """One local Central simulator for one benchmark run: start, stop, token, gateway list and metrics.
 
 It is started the way ``scripts/with_simulator.py`` starts it (same demo credentials, same readiness file), on
@@ -33,7 +35,7 @@ def free_endpoints(count, host="127.0.0.1"):
     """``count`` distinct ``host:port`` endpoints on loopback ports that are free right now."""
     sockets = []
     try:
-        for _ in range(count):
+        for _index in range(count):
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.bind((host, 0))
             sockets.append(sock)

@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The callback plugin and the baseline playbook, run by the real ansible-playbook (no network: localhost only)."""
 
 import json
@@ -57,5 +59,5 @@ def test_timing_callback_keeps_serial_batches_apart(tmp_path):
 def test_baseline_playbook_passes_the_syntax_check(tmp_path):
     (tmp_path / "hosts.ini").write_text("[gateways]\nCNA1\n")
     baseline = os.path.join(playbook.ROOT, "bench", "baseline.yml")
-    done, _ = _run(tmp_path, ["-i", "hosts.ini", "--syntax-check", baseline, "-e", '{"bench_endpoints": ["a:1"]}'])
+    done, _output = _run(tmp_path, ["-i", "hosts.ini", "--syntax-check", baseline, "-e", '{"bench_endpoints": ["a:1"]}'])
     assert done.returncode == 0, done.stdout + done.stderr

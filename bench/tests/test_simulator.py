@@ -1,5 +1,7 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Copyright: contributors to the aruba_central.troubleshooting collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The benchmark's simulator wrapper against the real simulator on loopback (synthetic mode, a few gateways)."""
 
 import pytest
@@ -25,7 +27,7 @@ def test_lists_the_generated_gateways_and_resets_its_metrics(tmp_path):
 
 def test_the_same_seed_gives_the_same_fleet(tmp_path):
     fleets = []
-    for _ in range(2):
+    for _index in range(2):
         with Simulator(gateways=5, endpoints=1, speed=50, seed=11, work_dir=str(tmp_path)) as sim:
             fleets.append(sim.gateways())
     assert fleets[0] == fleets[1]
