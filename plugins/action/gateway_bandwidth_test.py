@@ -40,6 +40,9 @@ class ActionModule(ActionBase):
         if "bandwidth_step" in outcome and not check_mode:
             # For the progress callback: how many gateways this play tests.
             outcome["bandwidth_step"]["fleet_size"] = len((task_vars or {}).get("ansible_play_hosts_all") or [])
-        # Secrets given as options (client_secret, access_token) never reach the result, whatever quotes them.
-        result.update(remove_values(outcome, validation._no_log_values))
+        # Secrets given as options or taken from the environment (client_secret, access_token) never reach the
+        # result, whatever quotes them; the arguments are shown at -vvv as a module shows them, secrets masked.
+        no_log_values = validation._no_log_values
+        result.update(remove_values(outcome, no_log_values))
+        result["invocation"] = {"module_args": remove_values(args, no_log_values)}
         return result

@@ -8,14 +8,14 @@ The stand-in answers the three calls the playbook makes (look up by name, create
 ``/api/v2/credential_types/`` does, and records them, so the test sees exactly what a controller would receive.
 """
 
-import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 import yaml
 
 from ansible_collections.aruba_central.troubleshooting.tests.system import harness
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.json_http import JsonHandler
 
 TOKEN = "awx-token-for-the-test"
 DEFINITION = harness.COLLECTION_ROOT + "/extensions/awx/credential_type_central.yml"
@@ -34,21 +34,7 @@ class Controller(ThreadingHTTPServer):
         self.calls = []
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def _answer(self, status, payload):
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _body(self):
-        return json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-
+class Handler(JsonHandler):
     def _record(self, body=None):
         self.server.calls.append((self.command, self.path, self.headers.get("Authorization"), body))
         if self.headers.get("Authorization") != "Bearer %s" % TOKEN:

@@ -10,7 +10,7 @@ import stat
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -24,6 +24,7 @@ from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.cent
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils.central._errors import CentralError
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.echoed_secrets import ECHOED_SECRET, LIST, client_credentials, leaked
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.fake_clock import FakeClock
+from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.json_http import JsonHandler
 from ansible_collections.aruba_central.troubleshooting.tests.unit.utils.http_mock import HttpMock, reply
 
 TOKEN_URL = "https://sso.example.test/as/token.oauth2"
@@ -438,18 +439,7 @@ class _TokenServer(ThreadingHTTPServer):
         self.lock = threading.Lock()
 
 
-class _TokenHandler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def _answer(self, status, payload):
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
+class _TokenHandler(JsonHandler):
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         with self.server.lock:
@@ -585,11 +575,8 @@ def test_a_connection_failure_to_the_token_endpoint_names_it_and_the_proxy_varia
     assert "pw" not in text and "\n" not in text
 
 
-class _SilentHandler(BaseHTTPRequestHandler):
+class _SilentHandler(JsonHandler):
     """An SSO endpoint that accepts the request and never answers."""
-
-    def log_message(self, *args):
-        pass
 
     def do_POST(self):
         with self.server.lock:
