@@ -105,12 +105,14 @@ def measure_size(gateways, endpoints, args, settings, work_root):
     work_dir = tempfile.mkdtemp(prefix="%s-" % size, dir=work_root)
     print("[%s] collection: %d gateways, %d endpoints, %d forks ..." % (size, gateways, endpoints, forks), flush=True)
     ours = measure_collection(gateways, endpoints, forks, settings, work_dir)
-    entry = {"size": size, "gateways": gateways, "endpoints": endpoints, "collection": ours,
-             "targets": figures.target_checks(ours, size)}
+    entry = {"size": size, "gateways": gateways, "endpoints": endpoints, "collection": ours}
+    to_baseline = None
     if args.baseline:
         print("[%s] baseline (ansible.builtin.uri, serial %d, until/delay 5) ..." % (size, endpoints), flush=True)
         entry["baseline"] = measure_baseline(gateways, endpoints, settings, work_dir)
         entry["collection_to_baseline"] = figures.comparison(ours, entry["baseline"])
+        to_baseline = entry["collection_to_baseline"]["wall_time"]
+    entry["targets"] = figures.target_checks(ours, size, speed=args.speed, to_baseline=to_baseline)
     if args.slices:
         per_slice = max(1, forks // SLICES)
         entry["slices"] = []
