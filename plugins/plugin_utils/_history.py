@@ -22,13 +22,13 @@
 * Reading never creates the file: a path that does not exist is an empty history.
 """
 
-import datetime
 import os
 import sqlite3
 import time
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._paths import cache_dir
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._rfc3339 import format_rfc3339
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._text import one_line
 from ansible_collections.aruba_central.troubleshooting.plugins.plugin_utils.report._model import (
     direction_rows,
@@ -93,15 +93,10 @@ def resolve_path(path: Any, environ: Optional[Mapping[str, str]] = None) -> str:
     return os.path.abspath(os.path.expanduser(str(path).strip()))
 
 
-def utc_stamp(epoch: float) -> str:
-    """``YYYY-MM-DDTHH:MM:SSZ`` for a Unix time."""
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _stamp(value: Any) -> Optional[str]:
     """An ISO 8601 time as ``YYYY-MM-DDTHH:MM:SSZ`` (sortable as text), or None."""
     parsed = parse_time(value)
-    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ") if parsed else None
+    return format_rfc3339(parsed.timestamp()) if parsed else None
 
 
 def _refused(path: str, why: str, what_to_do: Optional[str] = None) -> HistoryError:
@@ -263,7 +258,7 @@ class HistoryStore(object):
     def record(self, run: Mapping[str, Any], rows: List[Dict[str, Any]]) -> Dict[str, Any]:
         """Write one run and its rows in one transaction; ``{path, run_id, written, already_known}``."""
         run = dict(run)
-        run.setdefault("recorded_at", utc_stamp(self.clock()))
+        run.setdefault("recorded_at", format_rfc3339(self.clock()))
         insert = "INSERT OR IGNORE INTO measurements (%s) VALUES (%s)" % (", ".join(COLUMNS), ", ".join("?" * len(COLUMNS)))
 
         def work(conn: sqlite3.Connection) -> int:
@@ -374,7 +369,7 @@ def history_rows(entries: Any, metadata: Optional[Mapping[str, Any]] = None,
     run's ``generated_at``; its verdict is the direction's verdict in the report.
     """
     run = normalize_metadata(metadata, now=now) if now else normalize_metadata(metadata)
-    generated = _stamp(run.get("generated_at")) or utc_stamp(time.time())
+    generated = _stamp(run.get("generated_at")) or format_rfc3339(time.time())
     run_id = one_line(run.get("run_id") or run.get("awx_job_id") or generated, 120)
     rows: List[Dict[str, Any]] = []
     for entry in normalize_entries(entries):

@@ -21,7 +21,8 @@ The threshold evaluator (``_thresholds.evaluate``) calls these; nothing here rea
 """
 
 import math
-from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
+import statistics
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 DIRECTIONS = ("upload", "download")
 POINT_KEYS = ("time", "run_id", "receiver_mbps", "verdict")
@@ -35,15 +36,6 @@ def _number(value: Any) -> Optional[float]:
 
 def _mapping(value: Any) -> Dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def median(values: Sequence[float]) -> float:
-    """The median of a non-empty list of numbers (the mean of the middle two for an even count)."""
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2.0
 
 
 def rounded(value: Optional[float], digits: int = 2) -> Optional[float]:
@@ -133,7 +125,7 @@ def baseline_summary(points: Any, current_mbps: Optional[float], runs: int, min_
     comparable = comparable_points(points, protocol, streams)
     window = comparable[-runs:] if runs else []
     enough = len(window) >= min_runs and bool(window)
-    middle = median([point["receiver_mbps"] for point in window]) if enough else None
+    middle = statistics.median([point["receiver_mbps"] for point in window]) if enough else None
     change = None
     if middle and current_mbps is not None:
         change = round(100.0 * (current_mbps - middle) / middle, 2)

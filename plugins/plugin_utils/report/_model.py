@@ -16,9 +16,11 @@ becomes ``ERROR`` / ``invalid_record``: no host is ever dropped from a report.
 import datetime
 import math
 import re
+import time
 from collections.abc import Mapping
 from typing import Any, Callable, Dict, List, Optional
 
+from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._rfc3339 import format_rfc3339, parse_rfc3339
 from ansible_collections.aruba_central.troubleshooting.plugins.module_utils._text import one_line as text_one_line
 
 VERDICTS = ("PASS", "WARN", "FAIL", "ERROR")
@@ -467,7 +469,7 @@ RUN_KEYS = ("title", "generated_at", "run_id", "awx_job_id", "awx_workflow_job_i
 
 def utc_now() -> str:
     """The current UTC time as an ISO 8601 string with a ``Z`` suffix, to the second."""
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_rfc3339(time.time())
 
 
 def normalize_metadata(metadata: Any, now: Callable[[], str] = utc_now) -> Dict[str, Any]:
@@ -490,25 +492,17 @@ def normalize_metadata(metadata: Any, now: Callable[[], str] = utc_now) -> Dict[
     return result
 
 
-_TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?$")
-
-
 def parse_time(value: Any) -> Optional[datetime.datetime]:
-    """An aware UTC datetime from an ISO 8601 stamp (nanoseconds allowed, ``Z`` or offset), else ``None``."""
-    match = _TIMESTAMP.match(str(value).strip()) if isinstance(value, str) else None
-    if not match:
+    """An aware UTC datetime from an RFC 3339 stamp (nanoseconds allowed, ``Z`` or offset), else ``None``.
+
+    Unlike Central's times, a stamp in a report input may lack its zone; it is read as UTC.
+    """
+    if not isinstance(value, str):
         return None
-    day, clock, fraction, zone = match.groups()
-    try:
-        stamp = datetime.datetime.strptime("{0}T{1}".format(day, clock), "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
-        return None
-    stamp = stamp.replace(microsecond=int((fraction or "0")[:6].ljust(6, "0")), tzinfo=datetime.timezone.utc)
-    if zone and zone != "Z":
-        sign = -1 if zone[0] == "-" else 1
-        digits = zone[1:].replace(":", "")
-        stamp -= sign * datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return stamp
+    epoch = parse_rfc3339(value)
+    if epoch is None and value.strip()[-1:].isdigit():
+        epoch = parse_rfc3339(value.strip() + "Z")
+    return None if epoch is None else datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
 
 
 def fmt_time(value: Any) -> Any:

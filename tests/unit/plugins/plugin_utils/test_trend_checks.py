@@ -66,7 +66,8 @@ def test_the_baseline_is_the_median_of_the_last_runs():
 
 
 def test_an_even_number_of_runs_takes_the_mean_of_the_middle_two():
-    assert _trend.median([4, 1, 3, 2]) == 2.5
+    summary = _trend.baseline_summary(history(40, 10, 30, 20), 25.0, runs=4, min_runs=3)
+    assert summary["median_mbps"] == 25.0 and summary["runs"] == 4 and summary["change_percent"] == 0.0
 
 
 def test_a_drop_beyond_the_limit_is_a_fail_with_baseline_and_drop_in_the_message():
